@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, top to bottom (each knows nothing of the ones above it):
+//   strata (executable) -> StrataImport -> StrataCatalog
+// The terminal backend, UI, lineage and log modules join this list as they land.
+let package = Package(
+    name: "strata",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+        .library(name: "StrataCatalog", targets: ["StrataCatalog"]),
+        .library(name: "StrataImport", targets: ["StrataImport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "StrataCatalog",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "StrataImport",
+            dependencies: ["StrataCatalog", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "strata",
+            dependencies: [
+                "StrataCatalog", "StrataImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StrataCatalogTests", dependencies: ["StrataCatalog"]),
+        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,384 @@
+import Foundation
+import GRDB
+
+/// Stage with the tools placed in it and what lives there: one column of the stack map.
+public struct StageSummary: Sendable, Equatable, Codable {
+    public var stage: Entity
+    public var position: Int
+    public var tools: [Entity]
+    public var tableCount: Int
+    public var dagCount: Int
+}
+
+/// An entity at the other end of a lineage edge.
+public struct Neighbor: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: EntityKind
+    public var name: String
+    public var sources: [EdgeSource]
+}
+
+/// A DAG run, or one task instance of it, as a line in "latest runs".
+public struct RunSummary: Sendable, Equatable, Codable {
+    public var dagID: String
+    public var runID: String
+    /// The run's state, or the task instance's when `taskID` is set.
+    public var state: String
+    public var taskID: String?
+    public var tries: Int?
+    public var start: String?
+    public var end: String?
+    /// Task-instance states of the run and how many tasks are in each (DAG runs only).
+    public var taskStates: [String: Int]?
+    /// Log files per attempt (task instances only), absolute paths.
+    public var logs: [String]?
+}
+
+/// A task of a DAG with its detail and upstream tasks: one row of a DAG's task tree.
+public struct DagTask: Sendable, Equatable, Codable {
+    public var entity: Entity
+    public var detail: TaskDetail
+    public var upstream: [String]
+}
+
+/// Everything `strata show` prints about one entity.
+public struct EntityDetail: Sendable, Equatable, Codable {
+    public var entity: Entity
+    public var stageName: String?
+    public var ownerName: String?
+    public var toolName: String?
+    public var tool: ToolDetail?
+    public var owner: OwnerDetail?
+    public var table: TableDetail?
+    public var task: TaskDetail?
+    public var dashboardURL: String?
+    public var schedule: String?
+    public var seeAlso: [String]?
+    public var tasks: [DagTask]?
+    public var upstream: [Neighbor]
+    public var downstream: [Neighbor]
+    public var runs: [RunSummary]
+}
+
+/// A person or team, with their contact details.
+public struct Contact: Sendable, Equatable, Codable {
+    public var entity: Entity
+    public var detail: OwnerDetail
+}
+
+/// Who to ask about something, and what else they look after.
+public struct Ownership: Sendable, Equatable, Codable {
+    public var subject: Entity
+    /// The direct owner: a team or a person.
+    public var owner: Contact?
+    /// The owning team (the owner itself, or the team of the owning person).
+    public var team: Contact?
+    /// The people of that team.
+    public var people: [Contact]
+    /// Everything owned by the team or its people, by kind, the subject and the people excluded.
+    public var owns: [EntityKind: [Entity]]
+}
+
+/// Read queries over a catalog (see `Catalog.read`).
+public struct CatalogReader {
+    let db: Database
+
+    // MARK: Entities
+
+    public func entity(_ id: String) throws -> Entity? {
+        try Row.fetchOne(db, sql: "SELECT * FROM entity WHERE id = ?", arguments: [id]).map(Self.entity)
+    }
+
+    /// The entity with this id, or an error that suggests close ids.
+    public func require(_ id: String) throws -> Entity {
+        if let e = try entity(id) { return e }
+        let like = try String.fetchAll(db, sql: """
+            SELECT id FROM entity WHERE id LIKE ? ESCAPE '\\' ORDER BY length(id), id LIMIT 5
+            """, arguments: ["%" + Self.escapeLike(id) + "%"])
+        throw CatalogError.unknownEntity(id: id, suggestions: like)
+    }
+
+    public func entities(kind: EntityKind) throws -> [Entity] {
+        try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE kind = ? ORDER BY name",
+                         arguments: [kind.rawValue]).map(Self.entity)
+    }
+
+    public func count(kind: EntityKind) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
+    }
+
+    /// Counts by kind, plus `column`, `run` (DAG runs) and `task_instance`.
+    public func stats() throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for kind in EntityKind.allCases { out[kind.rawValue] = 0 }
+        for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM entity GROUP BY kind") {
+            out[row["kind"]] = row["n"]
+        }
+        out["column"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM table_column")
+        out["run"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM dag_run")
+        out["task_instance"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM task_run")
+        out["edge"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM edge")
+        return out
+    }
+
+    // MARK: Stack map
+
+    public func stages() throws -> [StageSummary] {
+        let stages = try Row.fetchAll(db, sql: """
+            SELECT e.*, s.position FROM entity e JOIN stage s ON s.id = e.id ORDER BY s.position
+            """)
+        let counts = try Row.fetchAll(db, sql: """
+            SELECT stage, kind, count(*) AS n FROM entity
+            WHERE kind IN ('table', 'dag') AND stage IS NOT NULL GROUP BY stage, kind
+            """)
+        var tableCounts: [String: Int] = [:], dagCounts: [String: Int] = [:]
+        for row in counts {
+            let stage: String = row["stage"]
+            if row["kind"] == "table" { tableCounts[stage] = row["n"] } else { dagCounts[stage] = row["n"] }
+        }
+        let tools = try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE kind = 'tool' ORDER BY name COLLATE NOCASE")
+            .map(Self.entity)
+        let toolsByStage = Dictionary(grouping: tools, by: { $0.stage ?? "" })
+        return stages.map { row in
+            let e = Self.entity(row)
+            return StageSummary(stage: e, position: row["position"], tools: toolsByStage[e.id] ?? [],
+                                tableCount: tableCounts[e.id] ?? 0, dagCount: dagCounts[e.id] ?? 0)
+        }
+    }
+
+    // MARK: Detail
+
+    public func detail(_ id: String, runLimit: Int = 5) throws -> EntityDetail {
+        let e = try require(id)
+        var d = EntityDetail(entity: e, upstream: try neighbors(of: id, upstream: true),
+                             downstream: try neighbors(of: id, upstream: false), runs: [])
+        d.stageName = try e.stage.flatMap { try name(of: $0) }
+        d.ownerName = try e.owner.flatMap { try name(of: $0) }
+        d.toolName = try e.tool.flatMap { try name(of: $0) }
+        switch e.kind {
+        case .tool:
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM tool WHERE id = ?", arguments: [id]) {
+                d.tool = ToolDetail(usedFor: row["used_for"], docsURL: row["docs_url"])
+            }
+        case .owner:
+            d.owner = try ownerDetail(id)
+        case .table:
+            d.table = try tableDetail(id)
+            d.runs = try writerRuns(of: id, limit: runLimit)
+        case .dashboard:
+            d.dashboardURL = try String.fetchOne(db, sql: "SELECT url FROM dashboard WHERE id = ?", arguments: [id])
+        case .dag:
+            d.schedule = try String.fetchOne(db, sql: "SELECT schedule FROM dag WHERE id = ?", arguments: [id])
+            d.tasks = try tasks(ofDag: id)
+            d.runs = try dagRuns(id, limit: runLimit)
+        case .task:
+            d.task = try taskDetail(id)
+            d.runs = try taskRuns(id, limit: runLimit)
+        case .term:
+            d.seeAlso = Self.splitList(try String.fetchOne(db, sql: "SELECT see_also FROM term WHERE id = ?",
+                                                           arguments: [id]))
+        case .stage:
+            break
+        }
+        return d
+    }
+
+    public func name(of id: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT name FROM entity WHERE id = ?", arguments: [id])
+    }
+
+    public func ownerDetail(_ id: String) throws -> OwnerDetail? {
+        try Row.fetchOne(db, sql: "SELECT * FROM owner WHERE id = ?", arguments: [id]).map { row in
+            OwnerDetail(type: OwnerType(rawValue: row["type"]) ?? .team, role: row["role"], team: row["team"],
+                        channel: row["channel"], email: row["email"], oncall: row["oncall"],
+                        askMeAbout: Self.splitList(row["ask_me_about"]))
+        }
+    }
+
+    public func tableDetail(_ id: String) throws -> TableDetail? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM data_table WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        let columns = try Row.fetchAll(db, sql: """
+            SELECT name, type, description FROM table_column WHERE table_id = ? ORDER BY position
+            """, arguments: [id]).map { Column(name: $0["name"], type: $0["type"], description: $0["description"]) }
+        return TableDetail(platform: row["platform"], materialization: row["materialization"], columns: columns)
+    }
+
+    public func taskDetail(_ id: String) throws -> TaskDetail? {
+        try Row.fetchOne(db, sql: "SELECT * FROM task WHERE id = ?", arguments: [id]).map(Self.taskDetail)
+    }
+
+    /// The tasks of a DAG in dependency order (every task after all of its upstream tasks;
+    /// ties by task id), each with its upstream task ids.
+    public func tasks(ofDag dagID: String) throws -> [DagTask] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.*, t.dag_id, t.task_id, t.operator, t.trigger_rule, t.retries
+            FROM task t JOIN entity e ON e.id = t.id WHERE t.dag_id = ? ORDER BY t.task_id
+            """, arguments: [dagID])
+        let ids = Set(rows.map { $0["id"] as String })
+        var upstream: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT DISTINCT ed.from_id, ed.to_id FROM edge ed JOIN task t ON t.id = ed.to_id
+            WHERE t.dag_id = ? ORDER BY ed.from_id
+            """, arguments: [dagID]) where ids.contains(row["from_id"]) {
+            upstream[row["to_id"], default: []].append(row["from_id"])
+        }
+        let tasks = rows.map { DagTask(entity: Self.entity($0), detail: Self.taskDetail($0),
+                                       upstream: upstream[$0["id"] as String] ?? []) }
+        return Self.topologicalOrder(tasks)
+    }
+
+    /// Kahn's algorithm; tasks caught in a cycle keep their id order at the end.
+    static func topologicalOrder(_ tasks: [DagTask]) -> [DagTask] {
+        var remaining = Dictionary(uniqueKeysWithValues: tasks.map { ($0.entity.id, Set($0.upstream)) })
+        var out: [DagTask] = []
+        var placed = Set<String>()
+        while out.count < tasks.count {
+            let ready = tasks.filter { !placed.contains($0.entity.id) && remaining[$0.entity.id]!.isEmpty }
+            let batch = ready.isEmpty ? tasks.filter { !placed.contains($0.entity.id) } : ready
+            for t in batch {
+                out.append(t); placed.insert(t.entity.id)
+                for key in remaining.keys { remaining[key]!.remove(t.entity.id) }
+            }
+        }
+        return out
+    }
+
+    // MARK: Lineage neighbours
+
+    /// Direct neighbours along lineage edges, in either direction.
+    public func neighbors(of id: String, upstream: Bool) throws -> [Neighbor] {
+        let (mine, other) = upstream ? ("to_id", "from_id") : ("from_id", "to_id")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.kind, e.name, group_concat(ed.source, ' ') AS sources
+            FROM edge ed JOIN entity e ON e.id = ed.\(other)
+            WHERE ed.\(mine) = ? GROUP BY e.id ORDER BY e.kind, e.name
+            """, arguments: [id])
+        return rows.map { row in
+            Neighbor(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table, name: row["name"],
+                     sources: (row["sources"] as String).split(separator: " ").compactMap {
+                         EdgeSource(rawValue: String($0)) })
+        }
+    }
+
+    // MARK: Runs
+
+    public func dagRuns(_ dagID: String, limit: Int) throws -> [RunSummary] {
+        let runs = try Row.fetchAll(db, sql: """
+            SELECT * FROM dag_run WHERE dag_id = ? ORDER BY start_time DESC, run_id DESC LIMIT ?
+            """, arguments: [dagID, limit])
+        return try runs.map { row in
+            var states: [String: Int] = [:]
+            for s in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM task_run WHERE run_num = ? GROUP BY state",
+                                      arguments: [row["num"] as Int64]) {
+                states[s["state"]] = s["n"]
+            }
+            return RunSummary(dagID: row["dag_id"], runID: row["run_id"], state: row["state"],
+                              start: row["start_time"], end: row["end_time"], taskStates: states)
+        }
+    }
+
+    /// A DAG run with every task instance and its logs.
+    public func dagRun(dagID: String, runID: String) throws -> DagRun? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dag_run WHERE dag_id = ? AND run_id = ?",
+                                         arguments: [dagID, runID]) else { return nil }
+        let num: Int64 = row["num"]
+        let root = try logRoot()
+        let tasks = try Row.fetchAll(db, sql: "SELECT * FROM task_run WHERE run_num = ? ORDER BY task_id",
+                                     arguments: [num]).map { t in
+            TaskRun(taskID: t["task_id"], state: t["state"], tries: t["tries"], start: t["start_time"],
+                    end: t["end_time"], logs: try logs(run: num, task: t["task_id"], root: root))
+        }
+        return DagRun(dagID: row["dag_id"], runID: row["run_id"], state: row["state"],
+                      start: row["start_time"], end: row["end_time"], tasks: tasks)
+    }
+
+    public func taskRuns(_ taskID: String, limit: Int) throws -> [RunSummary] {
+        let root = try logRoot()
+        return try Row.fetchAll(db, sql: """
+            SELECT r.dag_id, r.run_id, r.num, t.* FROM task_run t JOIN dag_run r ON r.num = t.run_num
+            WHERE t.task_id = ? ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?
+            """, arguments: [taskID, limit]).map { row in
+            RunSummary(dagID: row["dag_id"], runID: row["run_id"], state: row["state"], taskID: taskID,
+                       tries: row["tries"], start: row["start_time"], end: row["end_time"],
+                       logs: try logs(run: row["num"], task: taskID, root: root))
+        }
+    }
+
+    /// Latest task instances of the tasks that write a table: "when was this last built, and did it work".
+    func writerRuns(of tableID: String, limit: Int) throws -> [RunSummary] {
+        let writers = try String.fetchAll(db, sql: """
+            SELECT ed.from_id FROM edge ed JOIN entity e ON e.id = ed.from_id
+            WHERE ed.to_id = ? AND e.kind = 'task'
+            """, arguments: [tableID])
+        let all = try writers.flatMap { try taskRuns($0, limit: limit) }
+        return Array(all.sorted { ($0.start ?? "", $0.runID) > ($1.start ?? "", $1.runID) }.prefix(limit))
+    }
+
+    private func logs(run: Int64, task: String, root: String?) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT path FROM task_log WHERE run_num = ? AND task_id = ? ORDER BY attempt",
+                            arguments: [run, task]).map { path in
+            guard let root, !path.hasPrefix("/") else { return path }
+            return root + "/" + path
+        }
+    }
+
+    private func logRoot() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'log_root'")
+    }
+
+    // MARK: Owners
+
+    /// Who to ask about `id`: its owner, the owning team and its people, and what else they own.
+    /// When `id` is itself a team or person, that is the owner.
+    public func ownership(of id: String) throws -> Ownership {
+        let subject = try require(id)
+        let ownerID = subject.kind == .owner ? subject.id : subject.owner
+        let owner = try ownerID.flatMap { try contact($0) }
+        var team = owner
+        if let o = owner, o.detail.type == .person, let teamID = o.detail.team {
+            team = try contact(teamID)
+        }
+        let people = try team.map { t in
+            try String.fetchAll(db, sql: """
+                SELECT o.id FROM owner o JOIN entity e ON e.id = o.id WHERE o.team = ? ORDER BY e.name
+                """, arguments: [t.entity.id]).compactMap { try contact($0) }
+        } ?? []
+        var ownerIDs = people.map(\.entity.id)
+        if let team { ownerIDs.append(team.entity.id) }
+        if let owner, !ownerIDs.contains(owner.entity.id) { ownerIDs.append(owner.entity.id) }
+        var owns: [EntityKind: [Entity]] = [:]
+        if !ownerIDs.isEmpty {
+            let marks = Array(repeating: "?", count: ownerIDs.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM entity WHERE owner IN (\(marks)) AND id != ? AND kind != 'owner' ORDER BY kind, name
+                """, arguments: StatementArguments(ownerIDs + [subject.id]))
+            for e in rows.map(Self.entity) { owns[e.kind, default: []].append(e) }
+        }
+        return Ownership(subject: subject, owner: owner, team: team, people: people, owns: owns)
+    }
+
+    public func contact(_ id: String) throws -> Contact? {
+        guard let e = try entity(id), let d = try ownerDetail(id) else { return nil }
+        return Contact(entity: e, detail: d)
+    }
+
+    // MARK: Row decoding
+
+    static func entity(_ row: Row) -> Entity {
+        Entity(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table, name: row["name"],
+               stage: row["stage"], owner: row["owner"], tool: row["tool"],
+               description: row["description"], tags: splitList(row["tags"]))
+    }
+
+    static func taskDetail(_ row: Row) -> TaskDetail {
+        TaskDetail(dagID: row["dag_id"], taskID: row["task_id"], operatorName: row["operator"],
+                   triggerRule: row["trigger_rule"], retries: row["retries"])
+    }
+
+    static func escapeLike(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,140 @@
+import GRDB
+
+/// The catalog's schema, as an ordered list of migrations.
+///
+/// Opening a catalog applies the migrations it lacks (an older catalog is upgraded in place);
+/// a catalog that has migrations this build does not know was written by a newer strata and is
+/// refused rather than misread. Never edit a shipped migration: add a new one.
+public enum CatalogSchema {
+    /// Identifiers of every migration this build knows, oldest first.
+    public static var migrationIDs: [String] { migrator.migrations }
+
+    /// The newest migration: the schema version this build writes.
+    public static var currentVersion: String { migrationIDs.last ?? "" }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core", migrate: createCore)
+        migrator.registerMigration("v2-provenance", migrate: createProvenance)
+        return migrator
+    }()
+
+    /// v1: entities of every kind, their kind-specific details, runs, lineage edges and search.
+    private static func createCore(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+
+            -- One row per stage, tool, owner, table, dashboard, dag, task and term.
+            -- `num` is the compact integer key used by the search index and the lineage arrays.
+            CREATE TABLE entity (
+                num INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                stage TEXT,
+                owner TEXT,
+                tool TEXT,
+                description TEXT NOT NULL DEFAULT '',
+                tags TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX entity_kind ON entity(kind, name);
+            CREATE INDEX entity_owner ON entity(owner);
+            CREATE INDEX entity_stage ON entity(stage);
+            CREATE INDEX entity_tool ON entity(tool);
+
+            CREATE TABLE stage (id TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL);
+            CREATE TABLE tool (id TEXT PRIMARY KEY NOT NULL, used_for TEXT NOT NULL DEFAULT '',
+                               docs_url TEXT);
+            CREATE TABLE owner (
+                id TEXT PRIMARY KEY NOT NULL,
+                type TEXT NOT NULL CHECK (type IN ('team', 'person')),
+                role TEXT, team TEXT, channel TEXT, email TEXT, oncall TEXT,
+                ask_me_about TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX owner_team ON owner(team);
+            CREATE TABLE data_table (id TEXT PRIMARY KEY NOT NULL, platform TEXT,
+                                     materialization TEXT);
+            CREATE TABLE table_column (
+                table_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                type TEXT,
+                description TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (table_id, position)
+            );
+            CREATE TABLE dashboard (id TEXT PRIMARY KEY NOT NULL, url TEXT);
+            CREATE TABLE dag (id TEXT PRIMARY KEY NOT NULL, schedule TEXT);
+            CREATE TABLE task (
+                id TEXT PRIMARY KEY NOT NULL,
+                dag_id TEXT NOT NULL,
+                task_id TEXT NOT NULL,
+                operator TEXT,
+                trigger_rule TEXT NOT NULL DEFAULT 'all_success',
+                retries INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX task_dag ON task(dag_id);
+            CREATE TABLE term (id TEXT PRIMARY KEY NOT NULL, see_also TEXT NOT NULL DEFAULT '');
+
+            -- DAG runs and the task instances inside them.
+            CREATE TABLE dag_run (
+                num INTEGER PRIMARY KEY,
+                dag_id TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                start_time TEXT,
+                end_time TEXT,
+                UNIQUE (dag_id, run_id)
+            );
+            CREATE TABLE task_run (
+                run_num INTEGER NOT NULL REFERENCES dag_run(num) ON DELETE CASCADE,
+                task_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                tries INTEGER NOT NULL DEFAULT 1,
+                start_time TEXT,
+                end_time TEXT,
+                PRIMARY KEY (run_num, task_id)
+            );
+            CREATE INDEX task_run_task ON task_run(task_id);
+            -- One log file per attempt; `path` is relative to meta 'log_root' unless absolute.
+            CREATE TABLE task_log (
+                run_num INTEGER NOT NULL REFERENCES dag_run(num) ON DELETE CASCADE,
+                task_id TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                path TEXT NOT NULL,
+                PRIMARY KEY (run_num, task_id, attempt)
+            );
+
+            -- Lineage: table -> task (reads), task -> table (writes), task -> task (runs after),
+            -- table -> table and table -> dashboard (declared). `source` says who asserted it.
+            CREATE TABLE edge (
+                from_id TEXT NOT NULL,
+                to_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                PRIMARY KEY (from_id, to_id, source)
+            ) WITHOUT ROWID;
+            CREATE INDEX edge_to ON edge(to_id, from_id);
+
+            -- Full-text search; rowid = entity.num. Column order sets the bm25 weights in Search.
+            CREATE VIRTUAL TABLE search USING fts5(
+                name, ident, tags, owner, columns, description,
+                tokenize = 'unicode61 remove_diacritics 2',
+                prefix = '1 2 3'
+            );
+            """)
+    }
+
+    /// v2: which importer and file each entity came from, so re-imports can update and remove
+    /// only what their own source contributed.
+    private static func createProvenance(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE entity_source (
+                entity_id TEXT NOT NULL,
+                importer TEXT NOT NULL,
+                file TEXT NOT NULL,
+                imported_at TEXT NOT NULL,
+                PRIMARY KEY (entity_id, importer, file)
+            );
+            CREATE INDEX entity_source_importer ON entity_source(importer, file);
+            """)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import StrataCatalog
+
+/// Prints a value as pretty JSON with snake_case keys, sorted for stable output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Text for the terminal: every piece of catalog text goes through here on its way out.
+func say(_ text: String = "") {
+    print(text.inert(keepLayout: true))
+}
+
+/// Lays out rows as aligned columns (the last column is not padded).
+func columns(_ rows: [[String]], indent: String = "") -> [String] {
+    guard let width = rows.map(\.count).max() else { return [] }
+    var widths = Array(repeating: 0, count: width)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    return rows.map { row in
+        indent + row.enumerated().map { i, cell in
+            i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ")
+    }
+}
+
+/// The first sentence of a description, for one-line listings.
+func firstSentence(_ text: String, max: Int = 100) -> String {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    var sentence = flat
+    if let end = flat.range(of: ". ") { sentence = String(flat[..<end.lowerBound]) + "." }
+    return sentence.count > max ? String(sentence.prefix(max - 1)) + "…" : sentence
+}

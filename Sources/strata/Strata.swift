@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import StrataCatalog
+import StrataImport
+
+/// Exit codes: 0 ok, 1 a problem with the input, 2 usage.
+@main
+struct Strata: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strata",
+        abstract: "Explore a company's data stack from the terminal: tables, DAGs, owners, lineage, logs.",
+        discussion: """
+            Without a subcommand strata opens the terminal UI. Without --catalog every command \
+            uses the bundled demo stack (the catalog/ folder), compiled on first use into \
+            $XDG_CACHE_HOME/strata/.
+            """,
+        subcommands: [Open.self, Build.self, Check.self, Stats.self, Stages.self, Search.self, Show.self,
+                      Owners.self],
+        defaultSubcommand: Open.self
+    )
+
+    static func main() {
+        main(Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// Runs strata with `arguments` and exits with its status. ArgumentParser's own exit code
+    /// for usage errors (64) is mapped to 2, the convention of most Unix tools.
+    static func main(_ arguments: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let problems as InputProblems {
+            printError(problems.description)
+            Foundation.exit(1)
+        } catch let error as CatalogError {
+            printError("strata: \(error)")
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                printError(message)
+                Foundation.exit(2)
+            }
+            printError("strata: " + (message.isEmpty ? "\(error)" : message))
+            Foundation.exit(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `--catalog FILE`, shared by every command that reads a catalog.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The catalog to read (default: the bundled demo stack).", valueName: "file"))
+    var catalog: String?
+
+    /// Opens the chosen catalog, or the demo one (building it into the cache when needed).
+    func open() throws -> Catalog {
+        if let catalog { return try Catalog(path: catalog) }
+        return try Catalog(path: try Self.demoCatalogPath())
+    }
+
+    static func demoCatalogPath() throws -> String {
+        try DemoCatalog.cachedCatalog(folder: try demoFolder())
+    }
+
+    static func demoFolder() throws -> String {
+        let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        guard let folder = DemoCatalog.locateFolder(executable: executablePath(), sourceTree: sourceTree) else {
+            throw ValidationError("cannot find the demo catalog folder; pass --catalog FILE or set STRATA_DEMO_CATALOG")
+        }
+        return folder
+    }
+
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+/// `--json`, shared by every command that prints facts.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON for scripts instead of text.")
+    var json = false
+}
+
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open the terminal UI (the default command).")
+
+    @OptionGroup var options: CatalogOptions
+
+    func run() throws {
+        _ = try options.open()
+        print("strata: the terminal UI is not built yet; try `strata stages`, `strata search QUERY` or `strata show ID`.")
+    }
+}
