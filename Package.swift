@@ -33,9 +33,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "StrataCatalogTests", dependencies: ["StrataCatalog"]),
-        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport"]),
+        // Shared fixtures for the test targets (a small catalog folder, temp dirs, paths).
+        .target(name: "StrataTestSupport", path: "Tests/StrataTestSupport"),
+        .testTarget(name: "StrataCatalogTests", dependencies: [
+            "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog", "StrataTestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -138,3 +138,11 @@ public enum CatalogSchema {
             """)
     }
 }
+
+extension CatalogSchema {
+    /// Applies migrations up to and including `id` only: lets tests create a catalog exactly as
+    /// an older strata left it, to check that opening it upgrades it.
+    public static func migrateForTesting(_ writer: any DatabaseWriter, upTo id: String) throws {
+        try migrator.migrate(writer, upTo: id)
+    }
+}

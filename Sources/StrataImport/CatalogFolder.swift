@@ -114,7 +114,7 @@ private final class Reader {
     /// Registers an id; reports a duplicate and returns false when it was already taken.
     private func define(_ id: String, _ kind: EntityKind, file: String, line: Int) -> Bool {
         if let first = defined[id] {
-            sink.add(file, line, "duplicate id '\(id)' (already defined as a \(first.kind.rawValue) at \(first.file):\(first.line))")
+            sink.add(file, line, "duplicate id '\(id)' (already defined as \(article(first.kind.rawValue)) at \(first.file):\(first.line))")
             return false
         }
         if id.contains(where: { $0.isWhitespace || $0.isNewline }) {
@@ -475,7 +475,7 @@ private final class Reader {
             }
             if !ref.kinds.contains(target.kind) {
                 let want = ref.kinds.map(\.rawValue).sorted().joined(separator: " or ")
-                sink.add(ref.file, ref.line, "\(ref.what): '\(ref.id)' is a \(target.kind.rawValue), expected a \(want)")
+                sink.add(ref.file, ref.line, "\(ref.what): '\(ref.id)' is \(article(target.kind.rawValue)), expected \(article(want))")
             }
         }
         for ref in teamRefs {
@@ -514,6 +514,11 @@ public struct AirflowLogPath: Sendable, Equatable {
             mapIndex = n
         }
     }
+}
+
+/// "a table", "an owner".
+func article(_ noun: String) -> String {
+    ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
 }
 
 /// Parses the ISO 8601 timestamps the catalog uses (with or without fraction and zone).

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import StrataCatalog
+import StrataTestSupport
+import Testing
+
+@Suite struct SchemaTests {
+    @Test func freshCatalogHasEveryMigration() throws {
+        let dir = try makeTempDirectory("schema")
+        let catalog = try Catalog(path: dir + "/c.sqlite", create: true)
+        #expect(try catalog.appliedMigrations() == CatalogSchema.migrationIDs)
+        #expect(CatalogSchema.migrationIDs.count >= 2)
+    }
+
+    @Test func missingFileIsAClearError() throws {
+        #expect(throws: CatalogError.missing(path: "/nonexistent/x.sqlite")) {
+            try Catalog(path: "/nonexistent/x.sqlite")
+        }
+    }
+
+    /// A catalog written by the first schema version keeps its data and gains the newer tables.
+    @Test func olderCatalogIsUpgradedInPlace() throws {
+        let path = try makeTempDirectory("upgrade") + "/old.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        // Replay only the first migration, as an older strata would have.
+        let first = CatalogSchema.migrationIDs[0]
+        try CatalogSchema.migrateForTesting(queue, upTo: first)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO entity(id, kind, name) VALUES ('raw.orders', 'table', 'raw.orders')")
+            #expect(try !db.tableExists("entity_source"))
+        }
+        try queue.close()
+
+        let catalog = try Catalog(path: path)
+        #expect(try catalog.appliedMigrations() == CatalogSchema.migrationIDs)
+        #expect(try catalog.read { try $0.entity("raw.orders") }?.kind == .table)
+        try catalog.write { w in
+            try w.recordSource(entityID: "raw.orders", importer: "dbt", file: "manifest.json", at: "2026-11-23T00:00:00Z")
+        }
+    }
+
+    @Test func catalogFromNewerStrataIsRefused() throws {
+        let path = try makeTempDirectory("newer") + "/new.sqlite"
+        _ = try Catalog(path: path, create: true)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99-from-the-future')")
+        }
+        try queue.close()
+        #expect(throws: CatalogError.newerSchema(path: path, unknown: ["v99-from-the-future"])) {
+            try Catalog(path: path)
+        }
+    }
+
+    @Test func foreignSQLiteFileIsRefused() throws {
+        let path = try makeTempDirectory("foreign") + "/other.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "CREATE TABLE t(x)") }
+        try queue.close()
+        let error = #expect(throws: CatalogError.self) { try Catalog(path: path) }
+        #expect(error?.description.contains("not a strata catalog") == true)
+    }
+
+    @Test func garbageFileIsRefused() throws {
+        let path = try makeTempDirectory("garbage") + "/notes.txt"
+        try "just some text, not a database at all".padding(toLength: 4096, withPad: "x", startingAt: 0)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: CatalogError.self) { try Catalog(path: path) }
+        #expect(error?.description.contains("not a strata catalog") == true)
+    }
+
+    @Test func readOnlyOpenWorksAndRefusesWrites() throws {
+        let path = try makeTempDirectory("ro") + "/c.sqlite"
+        _ = try Catalog(path: path, create: true)
+        let ro = try Catalog(path: path, readOnly: true)
+        #expect(try ro.read { try $0.count(kind: .table) } == 0)
+        #expect(throws: (any Error).self) { try ro.write { try $0.setMeta("k", "v") } }
+    }
+}
