@@ -18,6 +18,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // Terminal cells, styles, keys and text width: shared by the UI and the ncurses backend.
+        .target(name: "CTextWidth"),
+        .target(name: "StrataTerminal", dependencies: ["CTextWidth"]),
+        // The only code that touches ncurses.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "CursesShim", dependencies: ["CNCursesW"]),
+        .target(name: "StrataCurses", dependencies: ["StrataTerminal", "CNCursesW", "CursesShim"]),
         .target(
             name: "StrataCatalog",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
