@@ -33,10 +33,15 @@ let package = Package(
             name: "StrataImport",
             dependencies: ["StrataCatalog", .product(name: "Yams", package: "Yams")]
         ),
+        // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
+        .target(
+            name: "StrataUI",
+            dependencies: ["StrataTerminal", "StrataCatalog", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataCatalog", "StrataImport",
+                "StrataCatalog", "StrataImport", "StrataUI", "StrataCurses", "StrataTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +51,8 @@ let package = Package(
             "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog", "StrataTestSupport"]),
+        .testTarget(name: "StrataUITests", dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog",
+                                                          "StrataImport", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

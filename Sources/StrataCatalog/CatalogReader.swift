@@ -382,3 +382,50 @@ public struct CatalogReader {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 }
+
+// MARK: Paged listings (for navigators over catalogs of any size)
+
+extension CatalogReader {
+    /// One page of the entities of a kind, in name order (served by the kind/name index).
+    public func entities(kind: EntityKind, offset: Int, limit: Int) throws -> [Entity] {
+        try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE kind = ? ORDER BY name LIMIT ? OFFSET ?",
+                         arguments: [kind.rawValue, limit, offset]).map(Self.entity)
+    }
+
+    /// One page of what lives in a stage (its tools first, then tables, DAGs...), by kind then name.
+    public func entities(inStage stage: String, offset: Int, limit: Int) throws -> [Entity] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM entity WHERE stage = ? AND kind NOT IN ('stage', 'task')
+            ORDER BY CASE kind WHEN 'tool' THEN 0 WHEN 'dag' THEN 1 WHEN 'table' THEN 2 ELSE 3 END, name
+            LIMIT ? OFFSET ?
+            """, arguments: [stage, limit, offset]).map(Self.entity)
+    }
+
+    public func count(inStage stage: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE stage = ? AND kind NOT IN ('stage', 'task')",
+                         arguments: [stage]) ?? 0
+    }
+
+    /// Where an entity falls in its kind's name order (for opening a navigator on it).
+    public func position(of e: Entity) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE kind = ? AND name < ?",
+                         arguments: [e.kind.rawValue, e.name]) ?? 0
+    }
+
+    /// The state of the latest run that concerns an entity: a DAG's latest run, a task's latest
+    /// instance, a table's latest writing task instance. Nil when nothing ever ran.
+    public func latestState(of id: String) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT state FROM (
+                SELECT r.state, r.start_time AS t, r.run_id AS rid FROM dag_run r WHERE r.dag_id = :id
+                UNION ALL
+                SELECT tr.state, r.start_time, r.run_id FROM task_run tr JOIN dag_run r ON r.num = tr.run_num
+                WHERE tr.task_id = :id
+                UNION ALL
+                SELECT tr.state, r.start_time, r.run_id FROM edge e
+                JOIN task_run tr ON tr.task_id = e.from_id JOIN dag_run r ON r.num = tr.run_num
+                WHERE e.to_id = :id
+            ) ORDER BY t DESC, rid DESC LIMIT 1
+            """, arguments: ["id": id])
+    }
+}

@@ -10,21 +10,25 @@ public enum DemoCatalog {
     /// The demo folder: `$STRATA_DEMO_CATALOG`, else a `catalog/` beside (or above) the running
     /// executable, else the one in the source tree this binary was built from.
     public static func locateFolder(executable: String, sourceTree: String) -> String? {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env["STRATA_DEMO_CATALOG"], !dir.isEmpty { return dir }
-        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            if isCatalogFolder(dir.appendingPathComponent("catalog").path) {
-                return dir.appendingPathComponent("catalog").path
-            }
-            dir.deleteLastPathComponent()
-        }
-        let fromSource = URL(fileURLWithPath: sourceTree).appendingPathComponent("catalog").path
-        return isCatalogFolder(fromSource) ? fromSource : nil
+        locateBundled("catalog", marker: "stages.yaml", override: "STRATA_DEMO_CATALOG", executable: executable,
+                      sourceTree: sourceTree)
     }
 
-    static func isCatalogFolder(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path + "/stages.yaml")
+    /// A folder shipped with strata (`catalog`, `themes`): `$override` when set, else the first
+    /// `folder` containing `marker` beside the executable or up to five levels above it, else the
+    /// one in the source tree the binary was built from.
+    public static func locateBundled(_ folder: String, marker: String, override: String, executable: String,
+                                     sourceTree: String) -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env[override], !dir.isEmpty { return dir }
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent(folder).path
+            if FileManager.default.fileExists(atPath: candidate + "/" + marker) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        let fromSource = URL(fileURLWithPath: sourceTree).appendingPathComponent(folder).path
+        return FileManager.default.fileExists(atPath: fromSource + "/" + marker) ? fromSource : nil
     }
 
     /// `$XDG_CACHE_HOME/strata`, or `~/.cache/strata`.

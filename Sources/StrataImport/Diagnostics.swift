@@ -1,4 +1,5 @@
 import Foundation
+import StrataCatalog
 import Yams
 
 /// One problem in an input, located to a file and line so the user can go straight to it.
@@ -169,21 +170,6 @@ extension Node {
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints on short keys.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
-}
 
 /// Parses one YAML file into its root node, reporting syntax errors with their line.
 func parseYAML(_ text: String, file: String, sink: DiagnosticSink) -> Node? {

@@ -15,7 +15,7 @@ struct Strata: ParsableCommand {
             $XDG_CACHE_HOME/strata/.
             """,
         subcommands: [Open.self, Build.self, Check.self, Stats.self, Stages.self, Search.self, Show.self,
-                      Owners.self],
+                      Owners.self, ThemesCommand.self, KeysCommand.self],
         defaultSubcommand: Open.self
     )
 
@@ -74,9 +74,11 @@ struct CatalogOptions: ParsableArguments {
         try DemoCatalog.cachedCatalog(folder: try demoFolder())
     }
 
+    /// The repository this binary was built from (a last resort for finding catalog/ and themes/).
+    static let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
     static func demoFolder() throws -> String {
-        let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
         guard let folder = DemoCatalog.locateFolder(executable: executablePath(), sourceTree: sourceTree) else {
             throw ValidationError("cannot find the demo catalog folder; pass --catalog FILE or set STRATA_DEMO_CATALOG")
         }
@@ -94,14 +96,3 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-struct Open: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Open the terminal UI (the default command).")
-
-    @OptionGroup var options: CatalogOptions
-
-    func run() throws {
-        _ = try options.open()
-        print("strata: the terminal UI is not built yet; try `strata stages`, `strata search QUERY` or `strata show ID`.")
-    }
-}

@@ -1,0 +1,338 @@
+import StrataCatalog
+import StrataTerminal
+
+/// Left, a navigator (by stage, and by kind); right, the detail of the selection and below it
+/// its lineage (direct upstream and downstream, deeper with `+`).
+public final class BrowserScreen: Screen {
+    public let kind = ScreenKind.browser
+    let catalog: Catalog
+    var nav: NavTree
+    var detail = TextPane()
+    var lineage = TextPane()
+    /// 0 navigator, 1 detail, 2 lineage.
+    var focus = 0
+    var upstream = true
+    var depth = 1
+    /// The entity shown on the right.
+    private(set) var shown: Entity?
+    var shownLog: (path: String, title: String)?
+    var layout = (nav: Rect(x: 0, y: 0, width: 0, height: 0), detail: Rect(x: 0, y: 0, width: 0, height: 0),
+                  lineage: Rect(x: 0, y: 0, width: 0, height: 0))
+    var detailWidth = 60
+
+    public init(catalog: Catalog, focus id: String? = nil, lineageFocus: Bool? = nil) throws {
+        self.catalog = catalog
+        nav = try NavTree(catalog: catalog)
+        if let id {
+            let e = try catalog.read { try $0.require(id) }
+            try nav.reveal(e)
+        }
+        try loadSelection()
+        if let lineageFocus {
+            upstream = lineageFocus
+            focus = 2
+            try loadLineage()
+        }
+    }
+
+    public var title: String { shown.map { TextWidth.truncate($0.name, to: 40) } ?? "Browser" }
+
+    public var selectedEntityID: String? {
+        switch focus {
+        case 1: detail.selectedTarget ?? shown?.id
+        case 2: lineage.selectedTarget ?? shown?.id
+        default: nav.selectedEntity?.id ?? shown?.id
+        }
+    }
+
+    public var selectedLog: (path: String, title: String)? { focus == 0 || focus == 1 ? shownLog : nil }
+
+    // MARK: Actions
+
+    public func perform(_ action: String, pageSize: Int) -> Outcome? {
+        do { return try performThrowing(action, pageSize: pageSize) } catch { return .message("\(error)") }
+    }
+
+    private func performThrowing(_ action: String, pageSize: Int) throws -> Outcome? {
+        switch action {
+        case "pane.next": focus = (focus + 1) % 3; return .handled
+        case "pane.previous": focus = (focus + 2) % 3; return .handled
+        case "lineage.upstream", "lineage.downstream":
+            upstream = action == "lineage.upstream"
+            focus = 2
+            try loadLineage()
+            return .handled
+        case "lineage.deeper", "lineage.shallower":
+            depth = max(1, min(8, depth + (action == "lineage.deeper" ? 1 : -1)))
+            try loadLineage()
+            return .message("lineage depth \(depth)")
+        default: break
+        }
+        switch focus {
+        case 0:
+            if nav.cursor.perform(action, pageSize: pageSize) {
+                try nav.loadIfMoreRow(); try loadSelection(); return .handled
+            }
+            switch action {
+            case "move.right": try nav.expand(); try loadSelection(); return .handled
+            case "move.left": nav.collapseOrParent(); try loadSelection(); return .handled
+            case "item.open":
+                if nav.selectedIsExpandable { try nav.toggle(); try loadSelection(); return .handled }
+                if let e = nav.selectedEntity {
+                    if e.kind == .dag { return .open(.dag(e.id)) }
+                    if e.kind == .owner { return .open(.owner(e.id)) }
+                    focus = 1
+                    return .handled
+                }
+                try nav.loadIfMoreRow(force: true); try loadSelection()
+                return .handled
+            default: return nil
+            }
+        case 1:
+            if detail.perform(action, rows: layout.detail.height) { return .handled }
+            if action == "item.open", let target = detail.selectedTarget { return .open(.entity(target)) }
+            if action == "move.left" { focus = 0; return .handled }
+            return nil
+        default:
+            if lineage.perform(action, rows: layout.lineage.height) { return .handled }
+            if action == "item.open", let target = lineage.selectedTarget, target != shown?.id {
+                return .open(.lineage(target, upstream: upstream))
+            }
+            if action == "move.left" { focus = 0; return .handled }
+            return nil
+        }
+    }
+
+    public func mouse(_ event: MouseEvent) -> Outcome? {
+        let open = event.action == .doubleClick
+        if layout.nav.contains(x: event.x, y: event.y) {
+            focus = 0
+            if event.action == .wheelUp || event.action == .wheelDown {
+                return perform(event.action == .wheelUp ? "move.up" : "move.down", pageSize: 0)
+            }
+            let row = nav.cursor.top + event.y - layout.nav.y
+            guard row < nav.rows.count else { return .handled }
+            nav.cursor.set(row)
+            try? nav.loadIfMoreRow(); try? loadSelection()
+            return open ? perform("item.open", pageSize: 0) : .handled
+        }
+        for (pane, rect, index) in [(1, layout.detail, 0), (2, layout.lineage, 1)] where rect.contains(x: event.x, y: event.y) {
+            focus = pane
+            var textPane = index == 0 ? detail : lineage
+            defer { if index == 0 { detail = textPane } else { lineage = textPane } }
+            if event.action == .wheelUp || event.action == .wheelDown {
+                _ = textPane.perform(event.action == .wheelUp ? "move.up" : "move.down", rows: rect.height)
+                return .handled
+            }
+            if let i = textPane.lineIndex(atRow: event.y, area: rect), textPane.lines[i].target != nil {
+                textPane.selected = i
+                if open, let target = textPane.lines[i].target {
+                    return pane == 1 ? .open(.entity(target)) : .open(.lineage(target, upstream: upstream))
+                }
+            }
+            return .handled
+        }
+        return nil
+    }
+
+    // MARK: Loading
+
+    /// Shows the navigator's selection on the right (when it is an entity).
+    func loadSelection() throws {
+        guard let e = nav.selectedEntity, e.id != shown?.id else { return }
+        shown = e
+        let (d, log) = try catalog.read { r -> (EntityDetail, (String, String)?) in
+            let d = try r.detail(e.id, runLimit: 5)
+            let log = d.entity.kind == .task ? d.runs.first.flatMap { run in
+                run.logs?.last.map { ($0, "\(e.name) · \(run.runID)") } } : nil
+            return (d, log)
+        }
+        shownLog = log.map { (path: $0.0, title: $0.1) }
+        detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
+        try loadLineage()
+    }
+
+    func loadLineage() throws {
+        guard let root = shown else { lineage = TextPane(); return }
+        lineage = TextPane(try LineageLines.lines(catalog: catalog, root: root, upstream: upstream, depth: depth))
+    }
+
+    // MARK: Drawing
+
+    public func render(into grid: inout Grid, area: Rect, context: RenderContext) {
+        let s = context.styles
+        let navWidth = min(44, max(24, area.width / 3))
+        let navRect = Rect(x: area.x, y: area.y, width: navWidth, height: area.height)
+        let right = Rect(x: area.x + navWidth, y: area.y, width: area.width - navWidth, height: area.height)
+        let lineageHeight = max(5, right.height * 2 / 5)
+        let detailRect = Rect(x: right.x, y: right.y, width: right.width, height: right.height - lineageHeight)
+        let lineageRect = Rect(x: right.x, y: detailRect.maxY, width: right.width, height: lineageHeight)
+
+        let navInner = grid.box(navRect, title: "Browse", style: focus == 0 ? s.accent : s.border, titleStyle: s.title)
+        nav.render(into: &grid, area: navInner, context: context, focused: focus == 0)
+        let detailTitle = shown.map { "\($0.kind.rawValue) · \($0.id)" } ?? "Detail"
+        let detailInner = grid.box(detailRect, title: detailTitle, style: focus == 1 ? s.accent : s.border, titleStyle: s.title)
+        if detailInner.width - 1 != detailWidth, let shown {
+            // Re-wrap once for the new width (a resize), not on every frame.
+            detailWidth = detailInner.width - 1
+            if let d = try? catalog.read({ try $0.detail(shown.id, runLimit: 5) }) {
+                let selected = detail.selected
+                detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
+                if let selected, selected < detail.lines.count, detail.lines[selected].target != nil { detail.selected = selected }
+            }
+        }
+        detail.render(into: &grid, area: detailInner, context: context, focused: focus == 1)
+        let lineageTitle = "lineage · \(upstream ? "upstream" : "downstream") · \(depth) hop\(depth == 1 ? "" : "s")"
+        let lineageInner = grid.box(lineageRect, title: lineageTitle, style: focus == 2 ? s.accent : s.border, titleStyle: s.title)
+        lineage.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
+        layout = (navInner, detailInner, lineageInner)
+    }
+}
+
+/// The detail of one entity as lines.
+enum DetailLines {
+    static func lines(for d: EntityDetail, width: Int) -> [Line] {
+        let e = d.entity
+        var out: [Line] = [Line(e.name, .title)]
+        if e.name != e.id { out.append(Line(e.id, .muted)) }
+        var facts: [Line] = []
+        if let stage = e.stage, e.kind != .stage {
+            facts.append(Line([("stage   ", .muted), (d.stageName ?? stage, .stage(stage))], target: stage))
+        }
+        if let owner = e.owner, e.kind != .owner {
+            facts.append(Line([("owner   ", .muted), (d.ownerName ?? owner, .accent), ("  o: who to ask", .muted)], target: owner))
+        }
+        if let tool = e.tool { facts.append(Line([("tool    ", .muted), (d.toolName ?? tool, .base)], target: tool)) }
+        if let t = d.table {
+            if let p = t.platform { facts.append(Line([("platform ", .muted), (p + (t.materialization.map { " · \($0)" } ?? ""), .base)])) }
+        }
+        if let schedule = d.schedule { facts.append(Line([("schedule ", .muted), (schedule, .base)])) }
+        if let t = d.task {
+            facts.append(Line([("DAG     ", .muted), (t.dagID, .accent), ("  Enter: DAG page", .muted)], target: t.dagID))
+            var op = t.operatorName ?? "task"
+            if t.triggerRule != "all_success" { op += " · trigger rule \(t.triggerRule)" }
+            if t.retries > 0 { op += " · \(t.retries) retr\(t.retries == 1 ? "y" : "ies")" }
+            facts.append(Line([("operator ", .muted), (op, .base)]))
+        }
+        if !e.tags.isEmpty { facts.append(Line([("tags    ", .muted), (e.tags.joined(separator: ", "), .base)])) }
+        out += facts
+        if !e.description.isEmpty { out.append(.blank); out += paragraph(e.description, width: width) }
+        if let tool = d.tool {
+            if !tool.usedFor.isEmpty { out.append(.blank); out.append(Line("At this company", .heading)); out += paragraph(tool.usedFor, width: width) }
+            if let docs = tool.docsURL { out.append(Line([("docs ", .muted), (docs, .accent)])) }
+        }
+        if let o = d.owner {
+            out.append(.blank)
+            for (label, value) in [("role", o.role), ("team", o.team), ("channel", o.channel), ("email", o.email), ("on-call", o.oncall)] {
+                if let value { out.append(Line([(label.padding(toLength: 9, withPad: " ", startingAt: 0), .muted), (value, .base)],
+                                               target: label == "team" ? value : nil)) }
+            }
+            if !o.askMeAbout.isEmpty { out.append(Line([("ask about ", .muted), (o.askMeAbout.joined(separator: ", "), .base)])) }
+        }
+        if let url = d.dashboardURL { out.append(Line([("url ", .muted), (url, .accent)])) }
+        if let see = d.seeAlso, !see.isEmpty {
+            out.append(.blank); out.append(Line("See also", .heading))
+            out += see.map { Line("  " + $0, .accent, target: $0) }
+        }
+        if let columns = d.table?.columns, !columns.isEmpty {
+            out.append(.blank); out.append(Line("Columns (\(columns.count))", .heading))
+            let nameWidth = min(28, columns.map { TextWidth.width(of: $0.name) }.max() ?? 8)
+            let typeWidth = min(14, columns.map { TextWidth.width(of: $0.type ?? "") }.max() ?? 4)
+            for c in columns {
+                out.append(Line([("  " + TextWidth.pad(c.name, to: nameWidth) + "  ", .base),
+                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (oneLine(c.description), .base)]))
+            }
+        }
+        if let tasks = d.tasks, !tasks.isEmpty {
+            out.append(.blank); out.append(Line("Tasks (\(tasks.count))", .heading))
+            for t in tasks {
+                out.append(Line([("  " + t.detail.taskID, .base), ("  " + (t.detail.operatorName ?? ""), .muted)], target: t.entity.id))
+            }
+        }
+        if !d.runs.isEmpty {
+            out.append(.blank); out.append(Line("Latest runs", .heading))
+            for r in d.runs {
+                var spans: [(String, Line.Role)] = [("  " + stateGlyph(r.state) + " ", .state(r.state)),
+                                                    (TextWidth.pad(r.state, to: 16), .state(r.state)),
+                                                    (shortTime(r.start) + "  ", .muted), (r.runID, .base)]
+                if let task = r.taskID, d.entity.kind != .task { spans.append(("  " + (task.split(separator: ".").last.map(String.init) ?? task), .muted)) }
+                if let tries = r.tries, tries > 1 { spans.append(("  \(tries) tries", .muted)) }
+                out.append(Line(spans, target: r.taskID ?? r.dagID))
+            }
+            if d.entity.kind == .task { out.append(Line("  L opens the latest run's log", .muted)) }
+        }
+        if !d.upstream.isEmpty || !d.downstream.isEmpty {
+            out.append(.blank)
+            out.append(Line("\(d.upstream.count) upstream · \(d.downstream.count) downstream (below; u/d switch, + deeper)", .muted))
+        }
+        return out
+    }
+}
+
+/// A run state as one glyph, so states read apart even without colour.
+func stateGlyph(_ state: String?) -> String {
+    switch state {
+    case "success": "●"
+    case "failed": "✗"
+    case "upstream_failed": "▲"
+    case "skipped": "○"
+    case "running", "queued", "scheduled": "▶"
+    case "up_for_retry", "up_for_reschedule": "↻"
+    case nil: "·"
+    default: "?"
+    }
+}
+
+/// "2026-11-22T02:00:03Z" → "11-22 02:00".
+func shortTime(_ iso: String?) -> String {
+    guard let iso, iso.count >= 16 else { return iso ?? "" }
+    let chars = Array(iso)
+    return String(chars[5..<10]) + " " + String(chars[11..<16])
+}
+
+/// The lineage tree of an entity: breadth-first to `depth` hops, each node once (cycles and
+/// diamonds are shown where first reached), with kind, stage, owner and latest run state.
+enum LineageLines {
+    static let maxNodes = 400
+
+    static func lines(catalog: Catalog, root: Entity, upstream: Bool, depth: Int) throws -> [Line] {
+        try catalog.read { r in
+            var out: [Line] = []
+            var seen: Set<String> = [root.id]
+            var total = 0
+            var direct = 0
+            func visit(_ id: String, level: Int) throws {
+                guard level <= depth, out.count < maxNodes else { return }
+                let neighbors = try r.neighbors(of: id, upstream: upstream)
+                if level == 1 { direct = neighbors.count }
+                for n in neighbors {
+                    let first = seen.insert(n.id).inserted
+                    if first { total += 1 }
+                    let e = try r.entity(n.id)
+                    let state = try r.latestState(of: n.id)
+                    let indent = String(repeating: "  ", count: level - 1)
+                    var spans: [(String, Line.Role)] = [
+                        (indent + (upstream ? "↑ " : "↓ "), .muted),
+                        (stateGlyph(state) + " ", state.map { .state($0) } ?? .muted),
+                        (TextWidth.pad(n.kind.rawValue, to: 9), .muted),
+                        (n.name, first ? .base : .muted),
+                    ]
+                    if let stage = e?.stage { spans.append(("  " + stage, .stage(stage))) }
+                    if let owner = e?.owner { spans.append(("  " + owner, .muted)) }
+                    if let state, state != "success" { spans.append(("  " + state, .state(state))) }
+                    if !first { spans.append(("  (shown above)", .muted)) }
+                    out.append(Line(spans, target: n.id))
+                    if first { try visit(n.id, level: level + 1) }
+                }
+            }
+            try visit(root.id, level: 1)
+            let header = Line([("\(direct) direct · \(total) within \(depth) hop\(depth == 1 ? "" : "s")", .muted),
+                               ("   Enter re-roots · + - depth · u d direction", .muted)])
+            if out.isEmpty {
+                return [header, Line(upstream ? "nothing upstream: this is where data enters" : "nothing downstream uses this yet", .muted)]
+            }
+            if out.count >= maxNodes { out.append(Line("… more: narrow with - or re-root", .muted)) }
+            return [header] + out
+        }
+    }
+}

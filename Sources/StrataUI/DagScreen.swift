@@ -1,0 +1,167 @@
+import StrataCatalog
+import StrataTerminal
+
+/// A DAG: its tasks in dependency order as a tree, and its latest runs as a grid of task states
+/// (like Airflow's grid view), newest run on the right. Every failed task is one key from its log.
+public final class DagScreen: Screen {
+    public let kind = ScreenKind.dag
+    let detail: EntityDetail
+    let tasks: [DagTask]
+    let depths: [String: Int]
+    /// Oldest first, as the grid shows them.
+    let runs: [DagRun]
+    var row = ListCursor(count: 0)
+    var column = 0
+    var gridArea = Rect(x: 0, y: 0, width: 0, height: 0)
+    var columnWidth = 6
+    var firstColumn = 0
+
+    public init(catalog: Catalog, dagID: String, runLimit: Int = 14) throws {
+        (detail, runs) = try catalog.read { r in
+            let d = try r.detail(dagID, runLimit: runLimit)
+            guard d.entity.kind == .dag else { throw CatalogError.unknownEntity(id: dagID, suggestions: []) }
+            let runs = try d.runs.reversed().compactMap { try r.dagRun(dagID: dagID, runID: $0.runID) }
+            return (d, runs)
+        }
+        tasks = detail.tasks ?? []
+        var depths: [String: Int] = [:]
+        for t in tasks { depths[t.entity.id] = (t.upstream.compactMap { depths[$0] }.max() ?? -1) + 1 }
+        self.depths = depths
+        row = ListCursor(count: tasks.count)
+        column = max(0, runs.count - 1)
+        // Start on the real failure of the newest failed run, if there is one.
+        if let run = runs.last, let root = Self.rootFailures(run, tasks: tasks).first,
+           let i = tasks.firstIndex(where: { $0.entity.id == root }) {
+            row.set(i)
+        }
+    }
+
+    public var title: String { "DAG · \(detail.entity.name)" }
+
+    public var selectedEntityID: String? { row.index < tasks.count ? tasks[row.index].entity.id : detail.entity.id }
+
+    var selectedTaskRun: TaskRun? {
+        guard column < runs.count, row.index < tasks.count else { return nil }
+        return runs[column].tasks.first { $0.taskID == tasks[row.index].entity.id }
+    }
+
+    public var selectedLog: (path: String, title: String)? {
+        guard let t = selectedTaskRun, let log = t.logs.last else { return nil }
+        return (log, "\(tasks[row.index].detail.taskID) · \(runs[column].runID) · attempt \(t.logs.count)")
+    }
+
+    /// Failed task instances none of whose upstream tasks failed: where the run really broke
+    /// (tasks marked upstream_failed never ran; an all_done task that failed after an upstream
+    /// failure is a consequence, not a root).
+    static func rootFailures(_ run: DagRun, tasks: [DagTask]) -> [String] {
+        let state = Dictionary(run.tasks.map { ($0.taskID, $0.state) }, uniquingKeysWith: { a, _ in a })
+        var failedAbove: [String: Bool] = [:]
+        for t in tasks {
+            failedAbove[t.entity.id] = t.upstream.contains { state[$0] == "failed" || state[$0] == "upstream_failed" || failedAbove[$0] == true }
+        }
+        return tasks.filter { state[$0.entity.id] == "failed" && failedAbove[$0.entity.id] != true }.map(\.entity.id)
+    }
+
+    public func perform(_ action: String, pageSize: Int) -> Outcome? {
+        if row.perform(action, pageSize: pageSize) { return .handled }
+        switch action {
+        case "move.left": column = max(0, column - 1); return .handled
+        case "move.right": column = min(max(0, runs.count - 1), column + 1); return .handled
+        case "item.open", "logs.open":
+            if let log = selectedLog { return .open(.log(path: log.path, title: log.title)) }
+            guard let t = selectedTaskRun else { return .message("no run selected") }
+            if t.state == "upstream_failed" { return .message("\(t.state): this task never ran, so it has no log; look upstream") }
+            return action == "item.open" ? .open(.entity(tasks[row.index].entity.id)) : .message("no log file for this task run")
+        case "pane.next", "pane.previous": return .handled
+        default: return nil
+        }
+    }
+
+    public func mouse(_ event: MouseEvent) -> Outcome? {
+        guard event.action == .click || event.action == .doubleClick else { return nil }
+        let r = row.top + event.y - gridArea.y
+        guard r >= 0, r < tasks.count else { return nil }
+        row.set(r)
+        if event.x >= gridArea.x {
+            let c = firstColumn + (event.x - gridArea.x) / columnWidth
+            if c < runs.count { column = c }
+        }
+        return event.action == .doubleClick ? perform("item.open", pageSize: 0) : .handled
+    }
+
+    public func render(into grid: inout Grid, area: Rect, context: RenderContext) {
+        let s = context.styles
+        let inner = grid.box(area, title: title, style: s.border, titleStyle: s.title)
+        guard inner.height > 4 else { return }
+        // Header: what it is, when it runs, who owns it.
+        var x = inner.x + 1
+        x += grid.put(detail.schedule.map { "schedule \($0)" } ?? "no schedule", x: x, y: inner.y, s.muted)
+        if let owner = detail.entity.owner { x += grid.put("  owner \(detail.ownerName ?? owner)", x: x, y: inner.y, s.accent) }
+        grid.put("  " + oneLine(detail.entity.description), x: x, y: inner.y, s.muted, maxWidth: inner.maxX - x)
+
+        let footerHeight = 3
+        let body = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2 - footerHeight)
+        let treeWidth = min(44, max(20, body.width * 2 / 5))
+        columnWidth = 6
+        let gridX = body.x + treeWidth + 1
+        let visibleColumns = max(1, (body.maxX - gridX) / columnWidth)
+        firstColumn = max(0, min(column - visibleColumns + 1, runs.count - visibleColumns))
+        firstColumn = max(0, min(firstColumn, column))
+        // Column headers: run dates, newest on the right.
+        grid.put("task", x: body.x + 1, y: body.y, s.heading)
+        for c in 0..<min(visibleColumns, runs.count - firstColumn) {
+            let run = runs[firstColumn + c]
+            let label = String(shortTime(run.start ?? run.runID).prefix(5))
+            grid.put(label, x: gridX + c * columnWidth, y: body.y, firstColumn + c == column ? s.accent : s.muted)
+        }
+        let rowsArea = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        gridArea = Rect(x: gridX, y: rowsArea.y, width: visibleColumns * columnWidth, height: rowsArea.height)
+        row.scroll(rows: rowsArea.height)
+        for i in 0..<min(rowsArea.height, max(0, tasks.count - row.top)) {
+            let t = tasks[row.top + i]
+            let y = rowsArea.y + i
+            let selectedRow = row.top + i == row.index
+            let indent = String(repeating: "  ", count: min(6, depths[t.entity.id] ?? 0))
+            grid.put(indent + (indent.isEmpty ? "" : "└ ") + t.detail.taskID, x: body.x + 1, y: y,
+                     selectedRow ? s.accent : s.base, maxWidth: treeWidth - 1)
+            for c in 0..<min(visibleColumns, runs.count - firstColumn) {
+                let run = runs[firstColumn + c]
+                let state = run.tasks.first { $0.taskID == t.entity.id }?.state
+                let cx = gridX + c * columnWidth
+                let selected = selectedRow && firstColumn + c == column
+                let style = selected ? s.selection : (state.map { s.state($0) } ?? s.muted)
+                grid.put(" " + stateGlyph(state) + " ", x: cx, y: y, style)
+            }
+        }
+        renderFooter(into: &grid, area: Rect(x: inner.x, y: inner.maxY - footerHeight, width: inner.width, height: footerHeight), s)
+    }
+
+    private func renderFooter(into grid: inout Grid, area: Rect, _ s: Styles) {
+        grid.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, s.border)
+        guard column < runs.count, row.index < tasks.count else {
+            grid.put("no runs recorded for this DAG", x: area.x + 1, y: area.y + 1, s.muted)
+            return
+        }
+        let run = runs[column]
+        let t = tasks[row.index]
+        let tr = selectedTaskRun
+        var x = area.x + 1
+        x += grid.put(t.detail.taskID, x: x, y: area.y + 1, s.accent)
+        x += grid.put("  " + (t.detail.operatorName ?? ""), x: x, y: area.y + 1, s.muted)
+        if let tr {
+            x += grid.put("  " + stateGlyph(tr.state) + " " + tr.state, x: x, y: area.y + 1, s.state(tr.state))
+            if tr.tries > 1 { x += grid.put("  \(tr.tries) tries", x: x, y: area.y + 1, s.warn) }
+            x += grid.put("  " + [shortTime(tr.start), shortTime(tr.end)].filter { !$0.isEmpty }.joined(separator: " → "),
+                          x: x, y: area.y + 1, s.muted)
+            grid.put(tr.logs.isEmpty ? "" : "  L: log", x: x, y: area.y + 1, s.accent, maxWidth: area.maxX - x)
+        }
+        var line2 = "run \(run.runID) · \(run.state)"
+        let roots = Self.rootFailures(run, tasks: tasks)
+        if !roots.isEmpty {
+            line2 += " · broke at " + roots.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: ", ")
+        }
+        let counts = Dictionary(grouping: run.tasks, by: \.state).mapValues(\.count)
+        line2 += " · " + counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
+        grid.put(line2, x: area.x + 1, y: area.y + 2, run.state == "failed" ? s.fail : s.muted, maxWidth: area.width - 2)
+    }
+}
