@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
     ],
     targets: [
         // Terminal cells, styles, keys and text width: shared by the UI and the ncurses backend.
@@ -51,8 +52,12 @@ let package = Package(
             "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog", "StrataTestSupport"]),
-        .testTarget(name: "StrataUITests", dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog",
-                                                          "StrataImport", "StrataTestSupport"]),
+        .testTarget(
+            name: "StrataUITests",
+            dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog", "StrataImport", "StrataTestSupport",
+                           .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"]
+        ),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

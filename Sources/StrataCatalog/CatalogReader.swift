@@ -297,7 +297,9 @@ public struct CatalogReader {
     public func taskRuns(_ taskID: String, limit: Int) throws -> [RunSummary] {
         let root = try logRoot()
         return try Row.fetchAll(db, sql: """
-            SELECT r.dag_id, r.run_id, r.num, t.* FROM task_run t JOIN dag_run r ON r.num = t.run_num
+            SELECT r.dag_id, r.run_id, r.num, t.state, t.tries, t.end_time,
+                   coalesce(t.start_time, r.start_time) AS start_time
+            FROM task_run t JOIN dag_run r ON r.num = t.run_num
             WHERE t.task_id = ? ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?
             """, arguments: [taskID, limit]).map { row in
             RunSummary(dagID: row["dag_id"], runID: row["run_id"], state: row["state"], taskID: taskID,

@@ -17,6 +17,16 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// "1 DAG", "3 tables".
+    public func counted(_ n: Int) -> String {
+        guard n == 1 else { return "\(n) \(plural)" }
+        switch self {
+        case .dag: return "1 DAG"
+        case .term: return "1 glossary term"
+        default: return "1 \(rawValue)"
+        }
+    }
+
     public static func < (a: EntityKind, b: EntityKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }

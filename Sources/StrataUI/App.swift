@@ -227,11 +227,6 @@ public final class App {
 
     private func handleOverlayKey(_ key: Key, _ current: Overlay) {
         var o = current
-        if case .help = o {
-            // Any key closes help; the help key and motions do nothing else.
-            overlay = nil
-            return
-        }
         let action = keymap.action(for: key, on: .prompt)
         switch o.key(key, action: action, app: self) {
         case .keepOpen: overlay = o

@@ -61,8 +61,8 @@ public final class HomeScreen: Screen {
         let s = context.styles
         hitBoxes = []
         guard area.height > 2 else { return }
-        let summary = "\(stages.count) stages · \(totals["tool"] ?? 0) tools · \(totals["table"] ?? 0) tables · "
-            + "\(totals["dag"] ?? 0) DAGs · \(totals["owner"] ?? 0) owners · Enter explains a tool, / searches"
+        let summary = [EntityKind.stage, .tool, .table, .dag, .owner].map { $0.counted(totals[$0.rawValue] ?? 0) }
+            .joined(separator: " · ") + " · Enter explains, / searches"
         grid.put(summary, x: area.x + 1, y: area.y, s.muted, maxWidth: area.width - 2)
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
 
@@ -107,8 +107,9 @@ public final class HomeScreen: Screen {
                 draw(row: placement[itemIndex]!.row, item: itemIndex, x: x, body: body, grid: &grid, width: columnWidth) { g, y, selected in
                     let style = selected ? s.selection : stageStyle
                     if selected { g.fill(Rect(x: x, y: y, width: columnWidth, height: 1), style) }
-                    let counts = [stage.tableCount > 0 ? "\(stage.tableCount) tables" : nil,
-                                  stage.dagCount > 0 ? "\(stage.dagCount) DAGs" : nil].compactMap { $0 }.joined(separator: " · ")
+                    let counts = [stage.tableCount > 0 ? EntityKind.table.counted(stage.tableCount) : nil,
+                                  stage.dagCount > 0 ? EntityKind.dag.counted(stage.dagCount) : nil]
+                        .compactMap { $0 }.joined(separator: " · ")
                     let used = g.put("\(stage.position) \(stage.stage.name)", x: x, y: y, style,
                                      maxWidth: columnWidth - TextWidth.width(of: counts) - 1)
                     if used + TextWidth.width(of: counts) + 1 <= columnWidth {

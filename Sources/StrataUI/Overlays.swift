@@ -16,7 +16,9 @@ enum Overlay {
 
     mutating func key(_ key: Key, action: String?, app: App) -> OverlayResult {
         switch self {
-        case .help: return .close
+        case .help(var h):
+            defer { self = .help(h) }
+            return h.key(key) ? .keepOpen : .close
         case .search(var s):
             defer { self = .search(s) }
             return s.key(key, action: action, app: app)
@@ -69,6 +71,20 @@ struct PromptText: Equatable {
 struct HelpOverlay {
     let keymap: Keymap
     let screen: ScreenKind
+    /// First line shown, when the keys do not fit.
+    var top = 0
+
+    /// Motion keys scroll the help; any other key closes it.
+    mutating func key(_ key: Key) -> Bool {
+        switch keymap.action(for: key, on: .log) {
+        case "move.down": top += 1
+        case "move.up": top = max(0, top - 1)
+        case "page.down": top += 10
+        case "page.up": top = max(0, top - 10)
+        default: return false
+        }
+        return true
+    }
 
     func render(into grid: inout Grid, app: App) {
         let s = app.context.styles
@@ -85,18 +101,25 @@ struct HelpOverlay {
         let h = min(grid.height - 2, lines.count + 2)
         let rect = Rect(x: (grid.width - w) / 2, y: max(1, (grid.height - h) / 2), width: w, height: h)
         grid.fill(rect, s.base)
-        let inner = grid.box(rect, title: "Keys · \(screen.title) · any key closes", style: s.border, titleStyle: s.title)
-        for (i, line) in lines.prefix(inner.height).enumerated() {
+        let fits = lines.count <= inner(rect).height
+        let inner = grid.box(rect, title: "Keys · \(screen.title) · " + (fits ? "any key closes" : "j/k scroll, other keys close"),
+                             style: s.border, titleStyle: s.title)
+        let first = max(0, min(top, lines.count - inner.height))
+        for (i, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             if line.2 { grid.put(line.0, x: inner.x + 1, y: y, s.heading, maxWidth: inner.width - 2); continue }
             grid.put(line.0, x: inner.x + 1, y: y, s.accent, maxWidth: keyWidth)
             grid.put(line.1, x: inner.x + 2 + keyWidth, y: y, s.base, maxWidth: inner.width - keyWidth - 3)
         }
-        if lines.count > inner.height {
-            grid.put("… \(lines.count - inner.height) more: make the terminal taller", x: inner.x + 1,
-                     y: inner.maxY - 1, s.muted, maxWidth: inner.width - 2)
+        if first + inner.height < lines.count {
+            let y = inner.maxY - 1
+            grid.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), s.base)
+            grid.put("… \(lines.count - first - inner.height) more (j scrolls)", x: inner.x + 1, y: y, s.muted,
+                     maxWidth: inner.width - 2)
         }
     }
+
+    private func inner(_ rect: Rect) -> Rect { rect.inset(1) }
 }
 
 // MARK: Search

@@ -51,7 +51,7 @@ public final class OwnerScreen: Screen {
         }
         for kind in o.owns.keys.sorted() {
             let items = o.owns[kind]!
-            out.append(Line("Owns \(items.count) \(kind.plural)", .heading))
+            out.append(Line("Owns " + kind.counted(items.count), .heading))
             for e in items {
                 out.append(Line([("  " + e.name, .base), ("  " + (e.stage ?? ""), .stage(e.stage))], target: e.id))
             }

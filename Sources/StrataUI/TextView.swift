@@ -73,10 +73,12 @@ struct TextPane {
             let isSelected = index == selected
             let rowStyle = isSelected ? (focused ? context.styles.selection : context.styles.base.with(reverse: true)) : nil
             if let rowStyle { grid.fill(Rect(x: area.x, y: y, width: area.width, height: 1), rowStyle) }
+            // The last column is the scrollbar's when the lines overflow.
+            let maxX = lines.count > area.height ? area.maxX - 1 : area.maxX
             var x = area.x
             for (text, role) in line.spans {
-                guard x < area.maxX else { break }
-                x += grid.put(text, x: x, y: y, rowStyle ?? context.style(role), maxWidth: area.maxX - x)
+                guard x < maxX else { break }
+                x += grid.put(text, x: x, y: y, rowStyle ?? context.style(role), maxWidth: maxX - x)
             }
         }
         grid.scrollbar(x: area.maxX - 1, y: area.y, rows: area.height, total: lines.count, top: top,

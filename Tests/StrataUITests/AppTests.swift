@@ -1,0 +1,199 @@
+import Foundation
+import StrataCatalog
+import StrataTerminal
+import StrataTestSupport
+import Testing
+@testable import StrataUI
+
+@Suite struct AppTests {
+    @Test func homeShowsStagesInOrderWithTools() throws {
+        let text = try makeApp().screenText
+        let order = ["1 Sources & extract", "2 Transform", "3 Orchestrate", "4 Serve"].map { text.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(text.contains("Fivetran"))
+        #expect(text.contains("Managed connectors that copy"))
+    }
+
+    @Test func enterOpensTheSelectedToolAndBackReturns() throws {
+        let app = try makeApp()
+        app.press("enter")
+        #expect(app.screen.kind == .browser)
+        #expect(app.screen.selectedEntityID == "fivetran")
+        app.press("backspace")
+        #expect(app.screen.kind == .home)
+        app.press("]")
+        #expect(app.screen.kind == .browser)
+        app.press("q")
+        #expect(app.screen.kind == .home)
+        app.press("q")
+        #expect(app.takeEffects() == [.quit])
+    }
+
+    @Test func ctrlCQuitsFromAnywhere() throws {
+        let app = try makeApp()
+        app.press("/", "ord")
+        app.press("ctrl-c")      // closes the prompt first
+        app.press("b", "ctrl-c")
+        #expect(app.takeEffects().contains(.quit))
+    }
+
+    @Test func searchAsYouTypeThenEnterOpensTheMatch() throws {
+        let app = try makeApp()
+        app.press("/", "fct")
+        #expect(app.screenText.contains("analytics.fct_orders"))
+        app.press("enter")
+        #expect(app.screen.selectedEntityID == "analytics.fct_orders")
+        // n cycles through the same results.
+        app.press("/", "backspace", "backspace", "backspace", "orders", "enter")
+        let first = app.screen.selectedEntityID
+        app.press("n")
+        #expect(app.screen.selectedEntityID != first)
+        #expect(app.screenText.contains("result 2 of"))
+    }
+
+    @Test func searchOverlayShowsKindAndStage() throws {
+        let app = try makeApp()
+        app.press("/", "stg")
+        let text = app.screenText
+        #expect(text.contains("table     analytics.stg_orders"))
+        #expect(text.contains("transform"))
+    }
+
+    @Test func ownerKeyOpensTheOwnerPage() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.fct_orders", "enter", "o")
+        #expect(app.screen.kind == .owner)
+        let text = app.screenText
+        #expect(text.contains("Ana Lima"))
+        #expect(text.contains("data-eng-primary (weekly)"))
+    }
+
+    @Test func lineageKeysShowUpstreamAndDownstream() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.stg_orders", "enter", "u")
+        #expect(app.screenText.contains("↑ ● table    raw.shop.orders"))
+        app.press("d")
+        #expect(app.screenText.contains("↓ ✗ table    analytics.fct_orders"))
+        // Enter re-roots on the selected node; Backspace comes back.
+        app.press("enter")
+        #expect(app.screen.selectedEntityID == "analytics.fct_orders" || app.screenText.contains("table · analytics.fct_orders"))
+        app.press("backspace")
+        #expect(app.screenText.contains("table · analytics.stg_orders"))
+    }
+
+    @Test func dagPageLandsOnTheRealFailureAndLOpensItsLog() throws {
+        let app = try makeApp()
+        app.press(":", "dag orders_daily", "enter")
+        #expect(app.screen.selectedEntityID == "orders_daily.transform")
+        #expect(app.screenText.contains("broke at transform"))
+        app.press("L")
+        #expect(app.screen.kind == .log)
+        #expect(app.screenText.contains("boom again"))
+    }
+
+    @Test func upstreamFailedTaskExplainsWhyThereIsNoLog() throws {
+        let app = try makeApp()
+        app.press(":", "dag orders_daily", "enter", "j", "L")
+        #expect(app.screen.kind == .dag)
+        #expect(app.screenText.contains("never ran"))
+    }
+
+    @Test func helpListsTheKeysOfTheCurrentScreenFromTheRegistry() throws {
+        let app = try makeApp(width: 120, height: 60)
+        app.press(":", "dag orders_daily", "enter", "?")
+        let text = app.screenText
+        #expect(text.contains("Keys · DAG page"))
+        for spec in app.keymap.specs where spec.screens.contains(.dag) {
+            #expect(text.contains(spec.help), "help lacks \(spec.name)")
+        }
+        #expect(!text.contains("Lineage: one more hop"))   // a browser-only action
+        app.press("x")
+        #expect(!app.screenText.contains("Keys · DAG page"))
+    }
+
+    @Test func commandLineCompletesAndRuns() throws {
+        let app = try makeApp()
+        app.press(":", "op", "tab")
+        #expect(app.screenText.contains(":open ▏"))
+        app.press("raw.sh", "tab", "enter")
+        #expect(app.screen.selectedEntityID == "raw.shop.orders")
+        app.press(":", "theme oth", "tab", "enter")
+        #expect(app.theme.name == "other")
+        #expect(app.takeEffects().contains(.repaint))
+        app.press(":", "nonsense", "enter")
+        #expect(app.screenText.contains("unknown command ':nonsense'"))
+        app.press(":", "up")
+        #expect(app.screenText.contains(":nonsense"))
+    }
+
+    @Test func copyUsesTheClipboardEffectAndSaysSo() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.fct_orders", "enter", "y")
+        #expect(app.takeEffects() == [.copyToClipboard("analytics.fct_orders")])
+        #expect(app.screenText.contains("copied analytics.fct_orders"))
+    }
+
+    @Test func mouseToggleAndClicks() throws {
+        let app = try makeApp(width: 100, height: 30)
+        app.press("M")
+        #expect(app.takeEffects() == [.setMouse(false)])
+        app.press("M")
+        _ = app.takeEffects()
+        // Double-click on a tool of the stack map opens it.
+        let text = app.screenText.components(separatedBy: "\n")
+        let y = try #require(text.firstIndex { $0.contains("Airflow") })
+        let x = try #require(text[y].range(of: "Airflow")).lowerBound.utf16Offset(in: text[y])
+        app.handle(.mouse(MouseEvent(x: x, y: y, action: .doubleClick)))
+        #expect(app.screen.selectedEntityID == "airflow")
+        app.handle(.mouse(MouseEvent(x: 10, y: 10, action: .wheelDown)))
+        _ = app.screenText
+    }
+
+    @Test(arguments: [(20, 6), (39, 11), (1, 1), (0, 0), (40, 12), (300, 100)])
+    func anySizeRendersWithoutCrashing(_ size: (Int, Int)) throws {
+        let app = try makeApp()
+        for keys in [[String](), ["b"], [":", "dag orders_daily", "enter"], ["/", "o"], ["?"]] {
+            app.press(contentsOf: keys)
+            app.handle(.resize(width: size.0, height: size.1))
+            let grid = app.render()
+            #expect(grid.width == size.0 && grid.height == size.1)
+            if size.0 < App.minimumWidth || size.1 < App.minimumHeight, size.0 >= 20, size.1 >= 3 {
+                #expect(grid.text.contains("too small"))
+            }
+            app.handle(.resize(width: 100, height: 30))
+        }
+    }
+
+    @Test func noColorDrawsWithAttributesOnly() throws {
+        let app = try makeApp(noColor: true)
+        app.press(":", "dag orders_daily", "enter")
+        let grid = app.render()
+        #expect(grid.cells.allSatisfy { $0.style.fg == .terminal && $0.style.bg == .terminal })
+        #expect(grid.cells.contains { $0.style.reverse })    // the selection is still visible
+    }
+
+    @Test func escapeSequencesInCatalogTextAreDrawnInert() throws {
+        let folder = try FixtureFolder(FixtureFolder.edit("tables/shop.yaml", "description: Cleaned orders, amounts in euros.",
+                                                          "description: \"Cleaned \\e[2J\\e]0;pwned\\a orders\""))
+        let out = try makeTempDirectory("inert") + "/c.sqlite"
+        try StrataImportBridge.build(folder.path, out)
+        let app = try makeApp(catalog: out)
+        app.press(":", "open analytics.stg_orders", "enter")
+        let grid = app.render()
+        #expect(!grid.cells.contains { $0.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 } })
+        #expect(grid.text.contains("Cleaned ^[[2J^[]0;pwned^G orders"))
+    }
+
+    @Test func wideCharactersAlignAndNeverSpill() {
+        var grid = Grid(width: 12, height: 1)
+        let used = grid.put("目録 📚 Catalog", x: 0, y: 0, .plain, maxWidth: 10)
+        #expect(used <= 10)
+        #expect(grid.text == "目録 📚 C…")
+        #expect(TextWidth.width(of: "目録") == 4)
+        #expect(TextWidth.truncate("寿司🍣sushi", to: 6) == "寿司…")
+    }
+}
+
+extension App {
+    func press(contentsOf keys: [String]) { for k in keys { press(k) } }
+}
