@@ -58,6 +58,8 @@ let package = Package(
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
+        // Drives the built binary in tmux; depends on it so `swift test` builds it first.
+        .testTarget(name: "StrataE2ETests", dependencies: ["strata", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -47,6 +47,13 @@ void tui_install_signal_handlers(void) {
     sa.sa_handler = restore_and_reraise;
     sigemptyset(&sa.sa_mask);
     for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, &old_actions[sigs[i]]);
+    /* A parent may have left signals blocked (the mask is inherited): without SIGWINCH there is
+       no resize, without SIGTERM no clean exit. Unblock what the UI relies on. */
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGWINCH);
+    for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaddset(&wanted, sigs[i]);
+    sigprocmask(SIG_UNBLOCK, &wanted, NULL);
 }
 
 int tui_has_rgb(void) {

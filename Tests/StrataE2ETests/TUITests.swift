@@ -1,0 +1,143 @@
+import Foundation
+import StrataTestSupport
+import Testing
+
+/// The real binary in tmux, driven as a person would drive it.
+@Suite(.serialized, .enabled(if: TmuxSession.available, "tmux is not installed: end-to-end tests skipped"))
+struct TUITests {
+    @Test func homeShowsTheStagesOfTheDemoStack() throws {
+        let t = try TmuxSession(width: 120, height: 40)
+        let screen = try t.waitFor("Stack map")
+        for stage in ["1 Sources & extract", "2 Load & streaming", "4 Transform & model", "5 Orchestrate"] {
+            #expect(screen.contains(stage), "home lacks \(stage)")
+        }
+        #expect(screen.contains("Fivetran"))
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+    }
+
+    @Test func searchOpensATableThenUpstreamAndOwner() throws {
+        let t = try TmuxSession(width: 120, height: 40)
+        try t.waitFor("Stack map")
+        try t.send("/")
+        try t.type("fct_orders")
+        try t.waitFor("analytics.marts.fct_orders")
+        try t.send("Enter")
+        try t.waitFor("table · analytics.marts.fct_orders")
+        try t.send("u")
+        let upstream = try t.waitFor("lineage · upstream")
+        #expect(upstream.contains("↑"))
+        #expect(upstream.contains("stg_orders"))
+        try t.send("o")
+        let owner = try t.waitFor("Owner ·")
+        #expect(owner.contains("Who to ask about analytics.marts.fct_orders"))
+        #expect(owner.contains("channel"))
+    }
+
+    @Test func dagPageShowsTheFailedRunGridAndTheLog() throws {
+        let t = try TmuxSession(width: 120, height: 40)
+        try t.waitFor("Stack map")
+        try t.send(":")
+        try t.type("dag dbt_core_nightly")
+        try t.send("Enter")
+        let grid = try t.waitFor("DAG · ")
+        #expect(grid.contains("✗"))
+        #expect(grid.contains("▲"))
+        #expect(grid.contains("broke at dbt_build_marts_orders"))
+        try t.send("L")
+        let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00 · attempt 1")
+        #expect(log.contains("AirflowException"))
+    }
+
+    @Test func helpListsTheKeysOfTheScreen() throws {
+        let t = try TmuxSession(width: 120, height: 50)
+        try t.waitFor("Stack map")
+        try t.send("b")
+        try t.waitFor("Browse")
+        try t.send("?")
+        let help = try t.waitFor("Keys · Browser")
+        #expect(help.contains("Lineage: one more hop"))
+        #expect(help.contains("Next pane"))
+        try t.send("x")
+        try t.waitGone("Keys · Browser")
+    }
+
+    @Test func resizeToTinyAndBackNeverCrashes() throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        try t.waitFor("Stack map")
+        try t.send("b")
+        try t.resize(width: 20, height: 6)
+        try t.waitFor("too small")
+        try t.resize(width: 100, height: 30)
+        try t.waitFor("Browse")
+        try t.send("q", "q")
+        try t.waitFor("[exit 0]")
+    }
+
+    @Test func quitLeavesACleanTerminalAndStatusZero() throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        try t.waitFor("Stack map")
+        #expect(try t.alternateScreenOn())
+        try t.send("b")
+        try t.waitFor("Browse")
+        try t.send("q")
+        try t.waitFor("Stack map")
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        #expect(try !t.alternateScreenOn())
+    }
+
+    @Test func ctrlCQuitsCleanly() throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        try t.waitFor("Stack map")
+        try t.send("/")
+        try t.send("C-c")
+        try t.waitGone("Search")
+        try t.send("C-c")
+        try t.waitFor("[exit 0]")
+        #expect(try !t.alternateScreenOn())
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        try t.waitFor("Stack map")
+        let pid = try t.tmux(["display", "-p", "-t", "app", "#{pane_pid}"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try TmuxSession.run(["pkill", "-TERM", "-P", pid, "-x", "strata"])
+        try t.waitFor("[exit 143]")
+        #expect(try !t.alternateScreenOn())
+    }
+
+    @Test func noColorDrawsNoColour() throws {
+        let t = try TmuxSession(width: 100, height: 30, environment: ["NO_COLOR": "1"])
+        try t.waitFor("Stack map")
+        let colored = try t.screen(colors: true)
+        #expect(!colored.contains("38;5;") && !colored.contains("48;5;") && !colored.contains("38;2;"))
+        #expect(colored.contains("\u{1B}[7m") || colored.contains(";7m"))   // the selection, in reverse video
+        let plain = try TmuxSession(width: 100, height: 30)
+        try plain.waitFor("Stack map")
+        #expect(try plain.screen(colors: true).contains("38;5;"))
+    }
+
+    @Test func escapeSequencesInADescriptionShowInert() throws {
+        let folder = try FixtureFolder(FixtureFolder.edit(
+            "tables/shop.yaml", "description: Cleaned orders, amounts in euros.",
+            "description: \"Cleaned \\e[2J\\e]0;pwned\\a\\e[31m orders\""))
+        let catalog = try makeTempDirectory("e2e-inert") + "/c.sqlite"
+        let build = try TmuxSession.run([TmuxSession.binary, "build", folder.path, "-o", catalog])
+        #expect(build.status == 0, "\(build.out)")
+        let t = try TmuxSession(width: 100, height: 30, arguments: ["--catalog", catalog])
+        try t.waitFor("Stack map")
+        try t.send(":")
+        try t.type("open analytics.stg_orders")
+        try t.send("Enter")
+        let screen = try t.waitFor("Cleaned ^[[2J^[]0;pwned^G^[[31m orders")
+        #expect(screen.contains("table · analytics.stg_orders"))   // the screen was not cleared
+    }
+
+    @Test func worksWithoutLangSet() throws {
+        let t = try TmuxSession(width: 100, height: 30, unsetLang: true)
+        let screen = try t.waitFor("Stack map")
+        #expect(screen.contains("╭") || screen.contains("·"))   // wide/box characters drawn, not lqqk
+        #expect(!screen.contains("lqqk"))
+    }
+}
