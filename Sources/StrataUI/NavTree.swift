@@ -213,8 +213,18 @@ struct NavTree {
                 if case .stage(let e) = n.source { style = context.stageStyle(e.id) }
                 let x = grid.put(indent + marker, x: area.x, y: y, rowStyle ?? s.muted, maxWidth: area.width)
                 var label = n.label
-                if case .leaf(let e) = n.source, n.depth >= 2, e.kind != .task { label = "\(Self.kindMark(e.kind)) \(n.label)" }
-                grid.put(label, x: area.x + x, y: y, rowStyle ?? style, maxWidth: area.width - x - 1)
+                var qualifier = ""
+                // Qualified names read best tail first: "fct_orders  analytics.marts".
+                if let e = n.entity, e.kind != .task, e.kind != .stage, let dot = label.lastIndex(of: "."),
+                   label.index(after: dot) < label.endIndex {
+                    qualifier = String(label[..<dot])
+                    label = String(label[label.index(after: dot)...])
+                }
+                if case .leaf(let e) = n.source, n.depth >= 2, e.kind != .task { label = "\(Self.kindMark(e.kind)) \(label)" }
+                let used = grid.put(label, x: area.x + x, y: y, rowStyle ?? style, maxWidth: area.width - x - 1)
+                if !qualifier.isEmpty, x + used + 3 < area.width - 1 {
+                    grid.put(qualifier, x: area.x + x + used + 2, y: y, rowStyle ?? s.muted, maxWidth: area.width - x - used - 3)
+                }
             case .more(let n):
                 let left = n.total - n.start - n.children.count
                 grid.put(String(repeating: "  ", count: n.depth + 1) + "… \(left) more (Enter)", x: area.x, y: y,
