@@ -58,6 +58,7 @@ let package = Package(
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "StrataCursesTests", dependencies: ["StrataCurses"]),
         // Drives the built binary in tmux; depends on it so `swift test` builds it first.
         .testTarget(name: "StrataE2ETests", dependencies: ["strata", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataCatalog", "StrataImport", "StrataTestSupport"]),

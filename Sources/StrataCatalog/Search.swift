@@ -16,9 +16,90 @@ extension CatalogReader {
     /// Any input is safe: punctuation, quotes and FTS operators (`AND`, `*`, `(`) are treated as
     /// word separators, never as syntax. A query with no words returns nothing.
     /// Ranking: an exact name or id match first, then bm25 with name and id weighing most.
+    ///
+    /// Large catalogs: bm25 scores every matching entity before the best `limit` are kept,
+    /// about 1 µs each, so a query matching hundreds of thousands of entities (the first
+    /// letters typed, or a word that is everywhere) would take a second on a million-entity
+    /// catalog. So when a query matches more than `SearchTuning.rankAllLimit` entities, the
+    /// hits are picked from a bounded candidate set instead: the entity whose id is the query,
+    /// names that begin with the query as typed, lowercased, Capitalized or Title Cased (both
+    /// through indexes, so exact name matches in those spellings are always found), and the
+    /// first few hundred full-text matches (of the requested kind) in index order. Candidates
+    /// are ranked: exact match first, then names that begin with the query, then by how many
+    /// query words start a word of the name (weight 10) or of the id (weight 8), then shorter
+    /// names. Every hit still matches the query. If the candidates hold fewer than `limit`
+    /// hits (a rare kind), the full bm25 ranking runs as before. Queries matching fewer
+    /// entities, which is every query on a catalog of a few thousand entities, rank exactly
+    /// as before.
     public func search(_ query: String, kind: EntityKind? = nil, limit: Int = 20) throws -> [SearchHit] {
         guard limit > 0, let pattern = FTS5Pattern(matchingAllPrefixesIn: query) else { return [] }
         let exact = query.trimmingCharacters(in: .whitespaces).lowercased()
+        let sampleSize = SearchTuning.sample(limit: limit)
+        if sampleSize <= SearchTuning.rankAllLimit, try !someWordIsRare(pattern),
+           let sample = try unselectiveSample(pattern, kind: kind, size: sampleSize) {
+            let hits = try boundedSearch(query, pattern: pattern, sample: sample, exact: exact,
+                                         kind: kind, limit: limit)
+            if hits.count >= limit { return hits }
+        }
+        return try rankedSearch(pattern: pattern, exact: exact, kind: kind, limit: limit)
+    }
+
+    /// The query's words as FTS5 sees them: "orders* cu*" -> ["orders", "cu"].
+    static func words(of pattern: FTS5Pattern) -> [String] {
+        pattern.rawPattern.split(separator: " ").map { String($0.hasSuffix("*") ? $0.dropLast() : $0) }
+    }
+
+    /// Whether some word's first three letters start a word in at most `rankAllLimit` entities,
+    /// so that the whole query cannot match more. Cheap: three letters are served by the FTS
+    /// prefix index, which is read only up to the bound. (FTS5 has no index for longer
+    /// prefixes and builds their whole match list first, so those are not probed one by one.)
+    func someWordIsRare(_ pattern: FTS5Pattern) throws -> Bool {
+        let count = try db.cachedStatement(
+            sql: "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
+        // Likeliest to be rare first: words with digits (ids, numbered names), then long words.
+        let candidates = Set(Self.words(of: pattern)).sorted {
+            ($0.contains(where: \.isNumber) ? 1 : 0, $0.count, $0) > ($1.contains(where: \.isNumber) ? 1 : 0, $1.count, $1)
+        }
+        for word in candidates {
+            let head = String(String.UnicodeScalarView(word.unicodeScalars.prefix(3)))
+            guard let headPattern = FTS5Pattern(matchingAllPrefixesIn: head) else { continue }
+            let n = try Int.fetchOne(count, arguments: [headPattern, SearchTuning.rankAllLimit + 1]) ?? 0
+            if n <= SearchTuning.rankAllLimit { return true }
+        }
+        return false
+    }
+
+    /// nil when the query matches at most `rankAllLimit` entities (rank them all); otherwise the
+    /// first `size` matching entities (of `kind`) in index order, found without ranking.
+    func unselectiveSample(_ pattern: FTS5Pattern, kind: EntityKind?, size: Int) throws -> ArraySlice<Int64>? {
+        let cap = SearchTuning.rankAllLimit
+        guard let kind else {
+            let first = try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT rowid FROM search WHERE search MATCH ? LIMIT ?"),
+                arguments: [pattern, cap + 1])
+            return first.count > cap ? first.prefix(size) : nil
+        }
+        // CROSS JOIN keeps FTS5 as the outer loop (see rankedSearch's note on plans).
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT search.rowid, e.kind = ? FROM search CROSS JOIN entity e ON e.num = search.rowid
+            WHERE search MATCH ?
+            """), arguments: [kind.rawValue, pattern])
+        var seen = 0
+        var sample: [Int64] = []
+        while let row = try rows.next() {
+            seen += 1
+            if sample.count < size, row[1] as Bool { sample.append(row[0]) }
+            if seen > cap, sample.count >= size || seen >= SearchTuning.kindScanLimit { break }
+        }
+        return seen > cap ? sample[...] : nil
+    }
+
+    /// Every match ranked with bm25, exact matches first: the one statement search always ran.
+    /// (Its plan has FTS5 as the outer loop. Any query that joins `search` to `entity` and
+    /// filters on entity columns should keep it so, with CROSS JOIN if need be: the other
+    /// order asks FTS5 for one rowid at a time, and for a prefix of four letters or more FTS5
+    /// rebuilds the whole match list each time, which takes hours on a large catalog.)
+    func rankedSearch(pattern: FTS5Pattern, exact: String, kind: EntityKind?, limit: Int) throws -> [SearchHit] {
         var sql = """
             SELECT e.id, e.kind, e.name, e.stage,
                    bm25(search, 10.0, 8.0, 4.0, 3.0, 1.5, 1.0) AS rank,
@@ -32,7 +113,7 @@ extension CatalogReader {
             args["kind"] = kind.rawValue
         }
         sql += " ORDER BY is_exact DESC, rank, e.name LIMIT :limit"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { row in
             let rank: Double = row["rank"]
             let boost: Double = (row["is_exact"] as Int) == 1 ? 100 : 0
             return SearchHit(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
@@ -40,4 +121,99 @@ extension CatalogReader {
                              score: ((boost - rank) * 1000).rounded() / 1000)
         }
     }
+
+    /// The best `limit` hits among a bounded candidate set, for queries that match too many
+    /// entities to rank them all (see `search`). Every candidate matches `pattern`: it is a
+    /// full-text match, or its id equals the query, or its name begins with the query text
+    /// (so each typed word starts a word of the name).
+    func boundedSearch(_ query: String, pattern: FTS5Pattern, sample: ArraySlice<Int64>, exact: String,
+                       kind: EntityKind?, limit: Int) throws -> [SearchHit] {
+        let words = Array(Self.words(of: pattern).prefix(SearchTuning.maxScoredWords))
+        // Name prefixes to look up in the (kind, name) index, which compares case-sensitively:
+        // the query as typed, lowercased, Capitalized, Title Cased, and words_joined_by_underscores.
+        let typed = query.trimmingCharacters(in: .whitespaces)
+        var prefixes: [String] = []
+        for p in [typed, exact, Self.capitalized(exact), Self.titleCased(exact), words.joined(separator: "_")]
+        where !p.isEmpty && !prefixes.contains(p) {
+            prefixes.append(p)
+        }
+        let kinds = kind.map { [$0] } ?? EntityKind.allCases
+
+        var args: [String: (any DatabaseValueConvertible)?] = [
+            "sample": "[" + sample.map(String.init).joined(separator: ",") + "]", "exact": exact,
+            "perPrefix": SearchTuning.perPrefixLimit, "limit": limit,
+            "startsLike": Self.escapeLike(exact) + "%",
+        ]
+        var candidates = [
+            "SELECT value FROM json_each(:sample)",
+            "SELECT num FROM entity WHERE id = :exact",
+        ]
+        for (i, p) in prefixes.enumerated() {
+            args["p\(i)"] = p
+            args["p\(i)end"] = p + "\u{10FFFF}"
+            for k in kinds {
+                candidates.append("""
+                    SELECT num FROM (SELECT num FROM entity WHERE kind = '\(k.rawValue)' \
+                    AND name >= :p\(i) AND name < :p\(i)end ORDER BY name LIMIT :perPrefix)
+                    """)
+            }
+        }
+        // Scored once per candidate: " " + name (and id) with separators as spaces, so that
+        // LIKE "% word%" means "word starts a word of the name".
+        func spaced(_ column: String) -> String {
+            "' ' || replace(replace(replace(replace(replace(\(column), '_', ' '), '.', ' '), '-', ' '), "
+                + "'/', ' '), ':', ' ')"
+        }
+        func wordHits(in column: String) -> String {
+            words.indices.map { "(\(column) LIKE :w\($0) ESCAPE '\\')" }.joined(separator: " + ")
+        }
+        for (i, w) in words.enumerated() { args["w\(i)"] = "% " + Self.escapeLike(w) + "%" }
+        let sql = """
+            WITH cand(num) AS (\(candidates.joined(separator: "\n UNION "))),
+            picked AS MATERIALIZED (
+                SELECT e.id, e.kind, e.name, e.stage,
+                       (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
+                       (e.name LIKE :startsLike ESCAPE '\\') AS starts,
+                       \(spaced("e.name")) AS spaced_name, \(spaced("e.id")) AS spaced_id
+                FROM cand CROSS JOIN entity e ON e.num = cand.num
+                \(kind == nil ? "" : "WHERE e.kind = :kind"))
+            SELECT id, kind, name, stage, is_exact, starts,
+                   10 * (\(wordHits(in: "spaced_name"))) + 8 * (\(wordHits(in: "spaced_id"))) AS word_hits
+            FROM picked
+            ORDER BY is_exact DESC, starts DESC, word_hits DESC, length(name), name, id
+            LIMIT :limit
+            """
+        if let kind { args["kind"] = kind.rawValue }
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { row in
+            let name: String = row["name"]
+            var score = Double(row["word_hits"] as Int) - Double(min(name.unicodeScalars.count, 1999)) / 1000
+            if (row["starts"] as Int) == 1 { score += 1_000 }
+            if (row["is_exact"] as Int) == 1 { score += 10_000 }
+            return SearchHit(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
+                             name: name, stage: row["stage"], score: (score * 1000).rounded() / 1000)
+        }
+    }
+
+    static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+    static func titleCased(_ s: String) -> String {
+        s.split(separator: " ", omittingEmptySubsequences: false).map { capitalized(String($0)) }
+            .joined(separator: " ")
+    }
+}
+
+/// Limits of the bounded ranking used for queries that match very many entities.
+enum SearchTuning {
+    /// A query matching at most this many entities is ranked in full with bm25 (about 1 µs per
+    /// match, so at most a few ms); one matching more is ranked from a bounded candidate set.
+    static let rankAllLimit = 4_000
+    /// Names taken per kind and per spelling from the name-prefix index lookup.
+    static let perPrefixLimit = 20
+    /// Full-text matches taken, in index order, as candidates beside the index lookups:
+    /// enough to fill a page several times over, few enough to score in about a millisecond.
+    static func sample(limit: Int) -> Int { max(500, 5 * limit) }
+    /// With a kind filter, full-text matches read (in index order) to find `sample` of that kind.
+    static let kindScanLimit = 20_000
+    /// Query words scored against names and ids (more than this are still all matched by FTS).
+    static let maxScoredWords = 8
 }

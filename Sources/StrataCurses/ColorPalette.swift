@@ -19,16 +19,26 @@ public enum ColorPalette {
         return greyDistance < cubeDistance ? 232 + greyIndex : cube
     }
 
-    /// The nearest of the 8 basic ANSI colours.
+    /// The closest of the 8 basic ANSI colours by hue: a nearest-by-distance match sends every
+    /// light theme colour to white, losing the red/green/yellow that tell states apart. Greys
+    /// go to black or white by lightness.
     public static func nearest8(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int {
-        let basic = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
-                     (229, 229, 229)]
-        var best = 0, bestDistance = Int.max
-        for (i, c) in basic.enumerated() {
-            let d = distance(c, (Int(r), Int(g), Int(b)))
-            if d < bestDistance { best = i; bestDistance = d }
+        let (rf, gf, bf) = (Double(r), Double(g), Double(b))
+        let maxc = max(rf, gf, bf), minc = min(rf, gf, bf)
+        if maxc - minc < 40 { return (maxc + minc) / 2 < 100 ? 0 : 7 }
+        var hue: Double
+        if maxc == rf { hue = 60 * ((gf - bf) / (maxc - minc)) }
+        else if maxc == gf { hue = 60 * ((bf - rf) / (maxc - minc)) + 120 }
+        else { hue = 60 * ((rf - gf) / (maxc - minc)) + 240 }
+        if hue < 0 { hue += 360 }
+        switch hue {
+        case 30..<75: return 3      // yellow
+        case 75..<150: return 2     // green
+        case 150..<195: return 6    // cyan
+        case 195..<265: return hue < 215 ? 6 : 4   // sky blues read as cyan, deep ones as blue
+        case 265..<330: return 5    // magenta
+        default: return 1           // red
         }
-        return best
     }
 
     /// Squared distance, weighted for how the eye sees (green most, blue least).

@@ -141,3 +141,13 @@ struct TUITests {
         #expect(!screen.contains("lqqk"))
     }
 }
+
+extension TUITests {
+    @Test func eightColourTerminalsGetBasicColours() throws {
+        let t = try TmuxSession(width: 100, height: 30, environment: ["TERM": "xterm"])
+        try t.waitFor("Stack map")
+        let colored = try t.screen(colors: true)
+        #expect(!colored.contains("38;5;") && !colored.contains("38;2;"))
+        #expect(colored.contains("\u{1B}[3") || colored.contains(";3"), "\(colored.prefix(600).debugDescription)")
+    }
+}
