@@ -35,7 +35,7 @@ public enum ColorPalette {
         case 30..<75: return 3      // yellow
         case 75..<150: return 2     // green
         case 150..<195: return 6    // cyan
-        case 195..<265: return hue < 215 ? 6 : 4   // sky blues read as cyan, deep ones as blue
+        case 195..<265: return hue < 205 ? 6 : 4   // sky blues read as cyan, deep ones as blue
         case 265..<330: return 5    // magenta
         default: return 1           // red
         }
