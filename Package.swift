@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, top to bottom (each knows nothing of the ones above it):
 //   strata (executable) -> StrataImport -> StrataCatalog
+// StrataYAML (diagnostics and YAML reading with line numbers) serves StrataImport and StrataUI.
 // The terminal backend, UI, lineage and log modules join this list as they land.
 let package = Package(
     name: "strata",
@@ -11,6 +12,7 @@ let package = Package(
         .executable(name: "strata", targets: ["strata"]),
         .library(name: "StrataCatalog", targets: ["StrataCatalog"]),
         .library(name: "StrataImport", targets: ["StrataImport"]),
+        .library(name: "StrataYAML", targets: ["StrataYAML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -30,19 +32,21 @@ let package = Package(
             name: "StrataCatalog",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Diagnostics (FILE:LINE: message), YAML read with line numbers, "did you mean" hints.
+        .target(name: "StrataYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "StrataImport",
-            dependencies: ["StrataCatalog", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
         // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
         .target(
             name: "StrataUI",
-            dependencies: ["StrataTerminal", "StrataCatalog", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataTerminal", "StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataCatalog", "StrataImport", "StrataUI", "StrataCurses", "StrataTerminal",
+                "StrataCatalog", "StrataImport", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,7 +55,7 @@ let package = Package(
         .testTarget(name: "StrataCatalogTests", dependencies: [
             "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataCatalog", "StrataTestSupport"]),
+        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataYAML", "StrataCatalog", "StrataTestSupport"]),
         .testTarget(
             name: "StrataUITests",
             dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog", "StrataImport", "StrataTestSupport",

@@ -1,5 +1,6 @@
 import Foundation
 import StrataCatalog
+import StrataYAML
 import Yams
 
 /// Reads a catalog folder (the layout in catalog/FORMAT.md) into `CatalogContent`, checking

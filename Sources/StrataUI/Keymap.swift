@@ -1,6 +1,6 @@
 import Foundation
-import StrataCatalog
 import StrataTerminal
+import StrataYAML
 import Yams
 
 /// Where an action applies. `.global` actions work on every screen.
@@ -143,26 +143,20 @@ public struct Keymap: Sendable {
     /// Applies a keys.yaml: `action.name: [key, key]` replaces that action's keys. Returns one
     /// warning per problem (with file and line); the rest of the file still applies.
     public mutating func apply(yaml: String, file: String) -> [String] {
-        var warnings: [String] = []
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else { return [] }
-            root = node
-        } catch let error as YamlError {
-            return ["\(file): YAML syntax error: \(error)"]
-        } catch {
-            return ["\(file): \(error)"]
+        let sink = DiagnosticSink()
+        func warn(_ line: Int, _ message: String) { sink.add(file, line, message) }
+        guard let root = parseYAML(yaml, file: file, sink: sink, ifEmpty: nil) else {
+            return sink.items.map(\.description)
         }
         guard case .mapping(let mapping) = root else {
-            return ["\(file):\(root.mark?.line ?? 1): expected a mapping of action names to key lists"]
+            warn(root.mark?.line ?? 1, "expected a mapping of action names to key lists")
+            return sink.items.map(\.description)
         }
         for (k, v) in mapping {
-            let line = k.mark?.line ?? 0
+            let line = k.line
             guard let name = k.scalar?.string, let index = specs.firstIndex(where: { $0.name == name }) else {
-                let names = specs.map(\.name)
-                let near = names.min { editDistance(k.scalar?.string ?? "", $0) < editDistance(k.scalar?.string ?? "", $1) }
-                warnings.append("\(file):\(line): unknown action '\(k.scalar?.string ?? "?")'"
-                                + (near.map { " (did you mean '\($0)'?)" } ?? ""))
+                let near = closest(k.scalar?.string ?? "", in: specs.map(\.name))
+                warn(line, "unknown action '\(k.scalar?.string ?? "?")'" + (near.map { " (did you mean '\($0)'?)" } ?? ""))
                 continue
             }
             let names: [String]
@@ -170,13 +164,13 @@ public struct Keymap: Sendable {
             case .scalar(let s): names = [s.string]
             case .sequence(let seq): names = seq.compactMap { $0.scalar?.string }
             default:
-                warnings.append("\(file):\(line): keys of '\(name)' must be a key or a list of keys")
+                warn(line, "keys of '\(name)' must be a key or a list of keys")
                 continue
             }
             var keys: [Key] = []
             for n in names {
                 if let key = Key(name: n) { keys.append(key) } else {
-                    warnings.append("\(file):\(line): '\(n)' is not a key name (examples: j, G, ctrl-d, alt-left, pgdn, enter, f1)")
+                    warn(line, "'\(n)' is not a key name (examples: j, G, ctrl-d, alt-left, pgdn, enter, f1)")
                 }
             }
             specs[index].keys = keys
@@ -185,11 +179,11 @@ public struct Keymap: Sendable {
                 let before = specs[i].keys.count
                 specs[i].keys.removeAll { keys.contains($0) }
                 if specs[i].keys.count != before {
-                    warnings.append("\(file):\(line): '\(name)' takes keys away from '\(specs[i].name)'")
+                    warn(line, "'\(name)' takes keys away from '\(specs[i].name)'")
                 }
             }
         }
-        return warnings
+        return sink.items.map(\.description)
     }
 
     /// `$XDG_CONFIG_HOME/strata/keys.yaml`, else `~/.config/strata/keys.yaml`.

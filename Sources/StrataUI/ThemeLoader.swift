@@ -1,22 +1,11 @@
 import Foundation
 import StrataTerminal
+import StrataYAML
 import Yams
 
-/// A theme file that cannot be used, located to the line to fix.
-public struct ThemeError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The path as it was given (e.g. `themes/light.yaml`).
-    public var file: String
-    /// 1-based; 0 only when the file as a whole cannot be read.
-    public var line: Int
-    public var message: String
-
-    public init(file: String, line: Int, message: String) {
-        self.file = file; self.line = line; self.message = message
-    }
-
-    /// `FILE:LINE: message` (`FILE: message` when the file could not be read at all).
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-}
+/// A theme file that cannot be used, located to the line to fix: `FILE:LINE: message`
+/// (`FILE: message`, line 0, only when the file as a whole cannot be read).
+public typealias ThemeError = Diagnostic
 
 /// One theme that `--theme NAME` can pick.
 public struct ThemeInfo: Sendable, Equatable {
@@ -55,105 +44,100 @@ public enum ThemeLoader {
     /// Parses one theme file. `file` is the path shown in errors; when it ends in `.yaml` or
     /// `.yml`, the theme's `name:` must equal the file name without the extension.
     public static func parse(_ text: String, file: String) throws -> Theme {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ThemeError(file: file, line: 1, message: "file is empty; a theme needs name, colors and stages")
-            }
-            root = node
-        } catch let error as ThemeError {
-            throw error
-        } catch let error as YamlError {
-            throw ThemeError(file: file, line: max(1, error.themeLine ?? 1),
-                             message: "YAML syntax error: \(error.themeProblem)")
-        } catch {
-            throw ThemeError(file: file, line: 1, message: "YAML syntax error: \(error)")
+        // Every problem is collected; the first is thrown, missing keys ranking after the rest so
+        // that a typo is reported at the misspelt key rather than as the role it failed to provide.
+        let sink = DiagnosticSink()
+        func add(_ line: Int, _ message: String, missing: Bool = false) {
+            sink.add(file, line, message, missing: missing)
+        }
+        // A theme problem always names a line: 1 when it is about the whole file (empty, bad syntax).
+        func firstProblem() -> ThemeError? {
+            sink.first.map { ThemeError(file: $0.file, line: max(1, $0.line), message: $0.message) }
         }
 
-        var problems = Problems(file: file)
-        guard let top = Entries(root, what: "the theme", problems: &problems) else { throw problems.first! }
-        top.allowOnly(topLevelKeys, unknown: "unknown key", problems: &problems)
+        guard let root = parseYAML(text, file: file, sink: sink,
+                                   ifEmpty: "file is empty; a theme needs name, colors and stages"),
+              let top = mapping(root, line: root.line, what: "the theme", file: file, sink: sink)
+        else { throw firstProblem()! }
+        top.allowOnly(topLevelKeys, listAllowed: .unlessSuggesting)
 
         // name
         var name = ""
-        if let entry = top["name"], !entry.node.isNullValue {
-            let line = entry.line, node = entry.node
+        if let node = top.node("name") {
+            let line = top.keyLine("name")
             if let s = node.scalar?.string, !s.trimmingCharacters(in: .whitespaces).isEmpty {
                 name = s
                 if let stem = fileStem(file), stem != s {
-                    problems.add(line, "theme name '\(s)' does not match the file name '\(stem)'; "
-                                 + "rename one so `--theme \(stem)` finds it")
+                    add(line, "theme name '\(s)' does not match the file name '\(stem)'; "
+                        + "rename one so `--theme \(stem)` finds it")
                 }
             } else {
-                problems.add(line, "'name' must be a word like \(fileStem(file) ?? "my-theme"), found \(node.shapeName)")
+                add(line, "'name' must be a word like \(fileStem(file) ?? "my-theme"), found \(shape(node))")
             }
         } else {
-            problems.add(top["name"]?.line ?? top.line, "missing required key 'name'", missing: true)
+            add(top.keyLine("name"), "missing required key 'name'", missing: true)
         }
 
         // description
         var description = ""
-        if let entry = top["description"], !entry.node.isNullValue {
-            let line = entry.line, node = entry.node
+        if let node = top.node("description") {
             if let s = node.scalar?.string { description = s }
-            else { problems.add(line, "'description' must be one line of text, found \(node.shapeName)") }
+            else { add(top.keyLine("description"), "'description' must be one line of text, found \(shape(node))") }
         }
 
         // monochrome
         var monochrome = false
-        if let entry = top["monochrome"], !entry.node.isNullValue {
-            let line = entry.line, node = entry.node
+        if let node = top.node("monochrome") {
             switch node.scalar?.string.lowercased() {
             case "true", "yes": monochrome = true
             case "false", "no": monochrome = false
-            default: problems.add(line, "'monochrome' must be true or false, found \(node.shapeName)")
+            default: add(top.keyLine("monochrome"), "'monochrome' must be true or false, found \(shape(node))")
             }
         }
 
         // colors
         var colors: [String: Color] = [:]
-        if let entry = top["colors"], !entry.node.isNullValue {
-            let line = entry.line, node = entry.node
-            if let roles = Entries(node, what: "'colors'", problems: &problems, keyLine: line) {
-                roles.allowOnly(colorRoles, unknown: "unknown colour role", problems: &problems)
+        if let node = top.node("colors") {
+            let line = top.keyLine("colors")
+            if let roles = mapping(node, line: line, what: "'colors'", file: file, sink: sink) {
+                roles.allowOnly(colorRoles, noun: "colour role", listAllowed: .unlessSuggesting)
                 for role in colorRoles {
-                    guard let found = roles[role] else {
-                        problems.add(line, "missing colour role '\(role)' in 'colors' (every role is required)",
-                                     missing: true)
+                    guard let found = roles.value(role) else {
+                        add(line, "missing colour role '\(role)' in 'colors' (every role is required)", missing: true)
                         continue
                     }
-                    if let c = color(found.node, line: found.line, what: "colour role '\(role)'", problems: &problems) {
+                    if let c = color(found, line: roles.keyLine(role), what: "colour role '\(role)'",
+                                     report: { add($0, $1) }) {
                         colors[role] = c
                     }
                 }
             }
         } else {
-            problems.add(top["colors"]?.line ?? top.line,
-                         "missing required key 'colors' (roles: \(colorRoles.joined(separator: ", ")))", missing: true)
+            add(top.keyLine("colors"), "missing required key 'colors' (roles: \(colorRoles.joined(separator: ", ")))",
+                missing: true)
         }
 
         // stages
         var stages: [Color] = []
-        if let entry = top["stages"], !entry.node.isNullValue {
-            let line = entry.line, node = entry.node
+        if let node = top.node("stages") {
+            let line = top.keyLine("stages")
             if case .sequence(let seq) = node {
-                if seq.isEmpty { problems.add(line, "'stages' must list at least one colour") }
+                if seq.isEmpty { add(line, "'stages' must list at least one colour") }
                 for (i, item) in seq.enumerated() {
                     let itemLine = item.mark?.line ?? line
-                    if let c = color(item, line: itemLine, what: "stage colour \(i + 1)", problems: &problems) {
+                    if let c = color(item, line: itemLine, what: "stage colour \(i + 1)", report: { add($0, $1) }) {
                         stages.append(c)
                     }
                 }
             } else {
-                problems.add(line, "'stages' must be a list of colours, one per stage, like [\"#88c0d0\", \"#a3be8c\"]; "
-                             + "found \(node.shapeName)")
+                add(line, "'stages' must be a list of colours, one per stage, like [\"#88c0d0\", \"#a3be8c\"]; "
+                    + "found \(shape(node))")
             }
         } else {
-            problems.add(top["stages"]?.line ?? top.line, "missing required key 'stages' (one colour per stage)",
-                         missing: true)
+            add(top.keyLine("stages"), "missing required key 'stages' (one colour per stage)", missing: true)
         }
 
-        if let first = problems.first { throw first }
+        if let first = firstProblem() { throw first }
         func c(_ role: String) -> Color { colors[role] ?? .terminal }
         return Theme(
             name: name, description: description, background: c("background"), text: c("text"),
@@ -261,14 +245,28 @@ public enum ThemeLoader {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    private static func color(_ node: Node, line: Int, what: String, problems: inout Problems) -> Color? {
+    /// A theme message names a value by its quoted text alone (`found 'sometimes'`).
+    private static func shape(_ node: Node) -> String { node.shapeName(namingScalarType: false) }
+
+    /// `node` read as a mapping, or nil after reporting at `line` that it is not one.
+    private static func mapping(_ node: Node, line: Int, what: String, file: String,
+                                sink: DiagnosticSink) -> YAMLMap? {
+        guard case .mapping = node else {
+            sink.add(file, line, "\(what) must be a mapping of keys to values, found \(shape(node))")
+            return nil
+        }
+        return YAMLMap(node, file: file, sink: sink, what: what)
+    }
+
+    private static func color(_ node: Node, line: Int, what: String,
+                              report: (_ line: Int, _ message: String) -> Void) -> Color? {
         let expected = "write \"#rrggbb\" (in quotes: an unquoted # starts a YAML comment) or terminal"
-        if node.isNullValue {
-            problems.add(line, "\(what) has no value; \(expected)")
+        if node.isNull {
+            report(line, "\(what) has no value; \(expected)")
             return nil
         }
         guard let s = node.scalar?.string.trimmingCharacters(in: .whitespaces) else {
-            problems.add(line, "\(what) must be a colour, found \(node.shapeName); \(expected)")
+            report(line, "\(what) must be a colour, found \(shape(node)); \(expected)")
             return nil
         }
         if s.lowercased() == "terminal" { return .terminal }
@@ -277,125 +275,7 @@ public enum ThemeLoader {
            let c = Color(hex: s) {
             return c
         }
-        problems.add(line, "bad colour '\(s.prefix(40))' for \(what); \(expected)")
+        report(line, "bad colour '\(s.prefix(40))' for \(what); \(expected)")
         return nil
     }
-}
-
-/// Problems found in one file. Missing keys rank after everything else, so a typo is reported
-/// at the misspelt key rather than as the role it failed to provide.
-private struct Problems {
-    let file: String
-    var items: [(missing: Bool, error: ThemeError)] = []
-
-    init(file: String) { self.file = file }
-
-    mutating func add(_ line: Int, _ message: String, missing: Bool = false) {
-        items.append((missing, ThemeError(file: file, line: max(1, line), message: message)))
-    }
-
-    var first: ThemeError? {
-        items.enumerated().min { a, b in
-            (a.element.missing ? 1 : 0, a.element.error.line, a.offset)
-                < (b.element.missing ? 1 : 0, b.element.error.line, b.offset)
-        }?.element.error
-    }
-}
-
-/// A YAML mapping's entries with the line of each key.
-private struct Entries {
-    let line: Int
-    private var values: [String: (line: Int, node: Node)] = [:]
-    private(set) var keys: [(String, Int)] = []
-
-    init?(_ node: Node, what: String, problems: inout Problems, keyLine: Int? = nil) {
-        line = keyLine ?? node.mark?.line ?? 1
-        guard case .mapping(let mapping) = node else {
-            problems.add(line, "\(what) must be a mapping of keys to values, found \(node.shapeName)")
-            return nil
-        }
-        for (k, v) in mapping {
-            let kLine = k.mark?.line ?? line
-            guard let key = k.scalar?.string else {
-                problems.add(kLine, "keys in \(what) must be plain words, found \(k.shapeName)")
-                continue
-            }
-            if let first = values[key] {
-                problems.add(kLine, "duplicate key '\(key)' in \(what) (first at line \(first.line))")
-                continue
-            }
-            values[key] = (kLine, v)
-            keys.append((key, kLine))
-        }
-    }
-
-    subscript(key: String) -> (line: Int, node: Node)? { values[key] }
-
-    func allowOnly(_ allowed: [String], unknown: String, problems: inout Problems) {
-        for (key, kLine) in keys where !allowed.contains(key) {
-            let near = allowed.min { editDistance(key, $0) < editDistance(key, $1) }
-            let hint = near.flatMap { editDistance(key, $0) <= 2 ? " (did you mean '\($0)'?)" : nil }
-                ?? "; allowed: \(allowed.joined(separator: ", "))"
-            problems.add(kLine, "\(unknown) '\(key)'\(hint)")
-        }
-    }
-}
-
-private extension Node {
-    var isNullValue: Bool {
-        if case .scalar(let s) = self { return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) }
-        return false
-    }
-
-    var shapeName: String {
-        switch self {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let s): return isNullValue ? "nothing" : "'\(s.string.prefix(40))'"
-        }
-    }
-}
-
-private extension YamlError {
-    var themeLine: Int? {
-        switch self {
-        case .scanner(let context, let problem, let mark, _):
-            // An unclosed quote is found at the end of the file; where it opened is more useful.
-            if problem.contains("end of stream"), let context { return context.mark.line }
-            return mark.line
-        case .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        case .duplicatedKeysInMapping(_, let context): return context.mark.line
-        default: return nil
-        }
-    }
-
-    var themeProblem: String {
-        switch self {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            if let c = context?.text, !c.isEmpty { return "\(problem) (\(c))" }
-            return problem
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicate key " + duplicates.map { "'\($0)'" }.joined(separator: ", ")
-        default:
-            return "\(self)"
-        }
-    }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-private func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataCatalog
 import StrataImport
+import StrataYAML
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataCatalog
 import StrataImport
+import StrataYAML
 
 /// Exit codes: 0 ok, 1 a problem with the input, 2 usage.
 @main

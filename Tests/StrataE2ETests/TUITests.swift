@@ -40,7 +40,7 @@ struct TUITests {
         try t.send(":")
         try t.type("dag dbt_core_nightly")
         try t.send("Enter")
-        let grid = try t.waitFor("DAG · ")
+        let grid = try t.waitFor("broke at dbt_build_marts_orders")
         #expect(grid.contains("✗"))
         #expect(grid.contains("▲"))
         #expect(grid.contains("broke at dbt_build_marts_orders"))
@@ -109,12 +109,12 @@ struct TUITests {
 
     @Test func noColorDrawsNoColour() throws {
         let t = try TmuxSession(width: 100, height: 30, environment: ["NO_COLOR": "1"])
-        try t.waitFor("Stack map")
+        try t.waitFor("? help")
         let colored = try t.screen(colors: true)
         #expect(!colored.contains("38;5;") && !colored.contains("48;5;") && !colored.contains("38;2;"))
         #expect(colored.contains("\u{1B}[7m") || colored.contains(";7m"))   // the selection, in reverse video
         let plain = try TmuxSession(width: 100, height: 30)
-        try plain.waitFor("Stack map")
+        try plain.waitFor("? help")
         #expect(try plain.screen(colors: true).contains("38;5;"))
     }
 
@@ -145,7 +145,7 @@ struct TUITests {
 extension TUITests {
     @Test func eightColourTerminalsGetBasicColours() throws {
         let t = try TmuxSession(width: 100, height: 30, environment: ["TERM": "xterm"])
-        try t.waitFor("Stack map")
+        try t.waitFor("? help")
         let colored = try t.screen(colors: true)
         #expect(!colored.contains("38;5;") && !colored.contains("38;2;"))
         #expect(colored.contains("\u{1B}[3") || colored.contains(";3"), "\(colored.prefix(600).debugDescription)")

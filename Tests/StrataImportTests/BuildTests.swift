@@ -2,6 +2,7 @@ import Foundation
 import StrataCatalog
 import StrataImport
 import StrataTestSupport
+import StrataYAML
 import Testing
 
 @Suite struct BuildTests {
