@@ -35,7 +35,7 @@ extension CatalogReader {
         guard limit > 0, let pattern = FTS5Pattern(matchingAllPrefixesIn: query) else { return [] }
         let exact = query.trimmingCharacters(in: .whitespaces).lowercased()
         let sampleSize = SearchTuning.sample(limit: limit)
-        if sampleSize <= SearchTuning.rankAllLimit, try !someWordIsRare(pattern),
+        if sampleSize <= SearchTuning.rankAllLimit, try !isSmallCatalog(), try !someWordIsRare(pattern),
            let sample = try unselectiveSample(pattern, kind: kind, size: sampleSize) {
             let hits = try boundedSearch(query, pattern: pattern, sample: sample, exact: exact,
                                          kind: kind, limit: limit)
@@ -49,6 +49,13 @@ extension CatalogReader {
         pattern.rawPattern.split(separator: " ").map { String($0.hasSuffix("*") ? $0.dropLast() : $0) }
     }
 
+    /// Whether the catalog has at most `rankAllLimit` entities (then no query can match more):
+    /// the largest entity number is an upper bound of the count and costs one B-tree descent.
+    func isSmallCatalog() throws -> Bool {
+        let maxNum = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(num) FROM entity")) ?? 0
+        return maxNum <= SearchTuning.rankAllLimit
+    }
+
     /// Whether some word's first three letters start a word in at most `rankAllLimit` entities,
     /// so that the whole query cannot match more. Cheap: three letters are served by the FTS
     /// prefix index, which is read only up to the bound. (FTS5 has no index for longer
@@ -57,9 +64,8 @@ extension CatalogReader {
         let count = try db.cachedStatement(
             sql: "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
         // Likeliest to be rare first: words with digits (ids, numbered names), then long words.
-        let candidates = Set(Self.words(of: pattern)).sorted {
-            ($0.contains(where: \.isNumber) ? 1 : 0, $0.count, $0) > ($1.contains(where: \.isNumber) ? 1 : 0, $1.count, $1)
-        }
+        func rarity(_ w: String) -> (Int, Int, String) { (w.contains(where: \.isNumber) ? 1 : 0, w.count, w) }
+        let candidates = Set(Self.words(of: pattern)).sorted { rarity($0) > rarity($1) }
         for word in candidates {
             let head = String(String.UnicodeScalarView(word.unicodeScalars.prefix(3)))
             guard let headPattern = FTS5Pattern(matchingAllPrefixesIn: head) else { continue }

@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+// Benchmarks for strata, kept in their own package so that `swift build` / `swift test` in the
+// main package never resolve or build them (an in-package benchmark target adds ~38 s to every
+// debug build; see shared SWIFT-NOTES.md section 4). Run them with `make bench` from the root.
+import PackageDescription
+
+let package = Package(
+    name: "strata-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "strata", path: ".."),
+        // Same pin as the main package; used directly for the reference (pre-fix) SQL and the
+        // FTS5 pattern handed to the sqlite3 shell.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The default "RuntimeInterposer" trait pulls a package the mirror does not have.
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Synthetic catalog generator, query list, statistics and the sqlite3-shell peer.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "StrataCatalog", package: "strata"),
+                .product(name: "StrataImport", package: "strata"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // `make bench`: the search-latency report (p50/p95/max per query, demo and 1M catalogs,
+        // sqlite3 shell peers), timed with ContinuousClock, printed as Markdown tables.
+        .executableTarget(
+            name: "search-latency",
+            dependencies: ["BenchSupport"]
+        ),
+        // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
+        // (wall clock, malloc counts, baselines for regression checks).
+        .executableTarget(
+            name: "SearchBench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "StrataCatalog", package: "strata"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SearchBench",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
