@@ -106,22 +106,42 @@ extension CatalogReader {
     /// order asks FTS5 for one rowid at a time, and for a prefix of four letters or more FTS5
     /// rebuilds the whole match list each time, which takes hours on a large catalog.)
     func rankedSearch(pattern: FTS5Pattern, exact: String, kind: EntityKind?, limit: Int) throws -> [SearchHit] {
+        // A name whose last part *is* the query ("orders" -> raw.shop.orders, "fct orders" ->
+        // analytics.marts.fct_orders) comes before one whose last part starts or ends with it
+        // (stg_orders), and both before names that merely contain the words somewhere: bm25
+        // alone put a task called dbt_build_marts_orders and a mart whose description cites
+        // fct_orders above fct_orders itself.
+        let joined = Self.words(of: pattern).joined(separator: "_")
+        let shortName = "lower(substr(e.name, length(rtrim(e.name, replace(e.name, '.', ''))) + 1))"
         var sql = """
             SELECT e.id, e.kind, e.name, e.stage,
                    bm25(search, 10.0, 8.0, 4.0, 3.0, 1.5, 1.0) AS rank,
-                   (lower(e.name) = :exact OR e.id = :exact) AS is_exact
+                   (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
+                   CASE WHEN \(shortName) = :joined THEN 2
+                        WHEN \(shortName) LIKE :startsWith ESCAPE '\\'
+                          OR \(shortName) LIKE :endsWith ESCAPE '\\' THEN 1
+                        ELSE 0 END AS name_tier,
+                   length(\(shortName)) AS short_length
             FROM search JOIN entity e ON e.num = search.rowid
             WHERE search MATCH :pattern
             """
-        var args: [String: (any DatabaseValueConvertible)?] = ["pattern": pattern, "exact": exact, "limit": limit]
+        var args: [String: (any DatabaseValueConvertible)?] = [
+            "pattern": pattern, "exact": exact, "limit": limit, "joined": joined,
+            "startsWith": Self.escapeLike(joined) + "%", "endsWith": "%\\_" + Self.escapeLike(joined),
+        ]
         if let kind {
             sql += " AND e.kind = :kind"
             args["kind"] = kind.rawValue
         }
-        sql += " ORDER BY is_exact DESC, rank, e.name LIMIT :limit"
+        // Within a tier, the shorter name is the closer one (stg_orders before dbt_build_marts_orders).
+        sql += " ORDER BY is_exact DESC, name_tier DESC, CASE WHEN name_tier > 0 THEN short_length END, rank, e.name"
+            + " LIMIT :limit"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { row in
             let rank: Double = row["rank"]
-            let boost: Double = (row["is_exact"] as Int) == 1 ? 100 : 0
+            let tier = row["name_tier"] as Int
+            // Scores descend in result order: tiers first, then (within a tier) shorter names.
+            let boost = Double((row["is_exact"] as Int) * 10_000 + tier * 1_000)
+                - (tier > 0 ? Double(row["short_length"] as Int) * 10 : 0)
             return SearchHit(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
                              name: row["name"], stage: row["stage"],
                              score: ((boost - rank) * 1000).rounded() / 1000)

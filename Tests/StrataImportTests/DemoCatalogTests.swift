@@ -133,3 +133,30 @@ import Testing
         }
     }
 }
+
+/// Search ranking on a real-sized catalog: the things a person means come first.
+@Suite struct DemoSearchRankingTests {
+    static let catalog: Catalog = {
+        let out = try! makeTempDirectory("demo-search") + "/demo.sqlite"
+        try! CatalogBuild.build(folder: repositoryRoot + "/catalog", output: out)
+        return try! Catalog(path: out)
+    }()
+
+    func top(_ q: String, _ n: Int = 5) throws -> [String] {
+        try Self.catalog.read { try $0.search(q, limit: n) }.map(\.id)
+    }
+
+    @Test func aNameThatIsTheQueryComesFirst() throws {
+        #expect(Set(try top("orders", 3)) == ["raw.shop.orders", "shopdb.public.orders", "kafka.shop.orders"])
+        #expect(try top("fct_orders", 1) == ["analytics.marts.fct_orders"])
+        #expect(try top("fct orders", 1) == ["analytics.marts.fct_orders"])
+        #expect(try top("dbt", 1) == ["dbt"])
+    }
+
+    @Test func namesEndingInTheQueryComeBeforeMentions() throws {
+        let hits = try top("payments", 3)
+        #expect(hits.contains("analytics.staging.stg_payments"))
+        #expect(hits.contains("analytics.marts.fct_payments"))
+        #expect(try top("fct sess", 1) == ["analytics.marts.fct_sessions"])
+    }
+}
