@@ -206,3 +206,44 @@ func fixtureCatalog(_ changes: [String: String?] = [:]) throws -> String {
         #expect(r.stdout.contains("Cleaned ^[[2J^[]0;pwned^G orders"))
     }
 }
+
+extension CLITests {
+    @Test func themesJSONListsTheBundledThemes() throws {
+        let r = try strata(["themes", "--json"], env: ["XDG_CONFIG_HOME": try makeTempDirectory("cfg")])
+        #expect(r.status == 0)
+        let themes = try #require(try r.json() as? [[String: Any]])
+        let names = themes.compactMap { $0["name"] as? String }
+        for name in ["default-dark", "light", "high-contrast", "solarized-dark", "colorblind-safe", "monochrome"] {
+            #expect(names.contains(name), "missing theme \(name)")
+        }
+        #expect(themes.allSatisfy { $0["source"] as? String == "bundled" && $0["problem"] == nil })
+    }
+
+    @Test func aUserThemeOverridesAndABrokenOneIsListedWithItsLine() throws {
+        let config = try makeTempDirectory("cfg")
+        try FileManager.default.createDirectory(atPath: config + "/strata/themes", withIntermediateDirectories: true)
+        let light = try String(contentsOfFile: repositoryRoot + "/themes/light.yaml", encoding: .utf8)
+        try light.write(toFile: config + "/strata/themes/light.yaml", atomically: true, encoding: .utf8)
+        try "name: broken\ncolors:\n  acent: \"#fff\"\n".write(toFile: config + "/strata/themes/broken.yaml",
+                                                               atomically: true, encoding: .utf8)
+        let r = try strata(["themes"], env: ["XDG_CONFIG_HOME": config])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("light") && r.stdout.contains("user"))
+        #expect(r.stdout.contains("broken.yaml:3: unknown colour role 'acent'"))
+    }
+
+    @Test func keysPrintsTheReferenceWithRemaps() throws {
+        let config = try makeTempDirectory("cfg")
+        try FileManager.default.createDirectory(atPath: config + "/strata", withIntermediateDirectories: true)
+        try "lineage.upstream: [U]\n".write(toFile: config + "/strata/keys.yaml", atomically: true, encoding: .utf8)
+        let r = try strata(["keys"], env: ["XDG_CONFIG_HOME": config])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("| `U` | `lineage.upstream` |"))
+    }
+
+    @Test func theUINeedsATerminal() throws {
+        let r = try strata(["--catalog", try fixtureCatalog()])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("needs a terminal"))
+    }
+}
