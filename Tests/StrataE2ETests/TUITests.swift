@@ -110,13 +110,20 @@ struct TUITests {
 
     @Test func noColorDrawsNoColour() throws {
         let t = try TmuxSession(width: 100, height: 30, environment: ["NO_COLOR": "1"])
-        try t.waitFor("? help")
+        try t.waitFor("Enter open")
         let colored = try t.screen(colors: true)
         #expect(!colored.contains("38;5;") && !colored.contains("48;5;") && !colored.contains("38;2;"))
         #expect(colored.contains("\u{1B}[7m") || colored.contains(";7m"))   // the selection, in reverse video
+        // The same screen without NO_COLOR does have colours (polled: tmux may still be drawing).
         let plain = try TmuxSession(width: 100, height: 30)
-        try plain.waitFor("? help")
-        #expect(try plain.screen(colors: true).contains("38;5;"))
+        try plain.waitFor("Enter open")
+        let deadline = Date().addingTimeInterval(5)
+        var withColour = try plain.screen(colors: true)
+        while !withColour.contains("38;5;") && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            withColour = try plain.screen(colors: true)
+        }
+        #expect(withColour.contains("38;5;"), "\(withColour.prefix(400).debugDescription)")
     }
 
     @Test func escapeSequencesInADescriptionShowInert() throws {
