@@ -34,7 +34,11 @@ final class TmuxSession {
                    "XDG_CONFIG_HOME=\(tmpdir)/config", "TERM=tmux-256color"]
         env.append(unsetLang ? "LANG=" : "LANG=C.UTF-8")
         env += environment.map { "\($0.key)=\($0.value)" }
-        let command = "env " + (unsetLang ? "-u LANG -u LC_ALL " : "") + env.map(Self.quote).joined(separator: " ") + " "
+        // A clean environment: the test runner's own (swift test sets NO_COLOR when its output
+        // is not a terminal, for one) must not leak into the app under test.
+        let inherited = ["PATH", "HOME"].compactMap { k in ProcessInfo.processInfo.environment[k].map { "\(k)=\($0)" } }
+        env = inherited + env.filter { !(unsetLang && $0 == "LANG=") }
+        let command = "env -i " + env.map(Self.quote).joined(separator: " ") + " "
             + ([Self.binary] + arguments).map(Self.quote).joined(separator: " ")
         // The wrapper shell reports the exit status; `trap true INT` keeps Ctrl-C from killing it.
         try tmux(["new-session", "-d", "-s", "app", "-x", "\(width)", "-y", "\(height)",
