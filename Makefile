@@ -5,15 +5,21 @@
 #                     the first run generates Benchmarks/data/synthetic-1000000.sqlite (~2 min, 2.4 GB)
 #   make bench-data   only generate (or check) the 1M catalog
 #   make bench-ordo   the same searches under ordo-one/benchmark (first build ~2-3 min)
+#   make bench-ui     UI latency: time to first frame (in process, and the release binary in tmux)
+#                     and keystroke to frame, demo + 100,000-table catalog; the first run generates
+#                     Benchmarks/data/synthetic-ui-100000-tables.sqlite (~12 s, 313 MB). ~1 min.
+#   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
-# (`Benchmarks/.build/release/search-latency --help` lists them).
+# (`Benchmarks/.build/release/search-latency --help` lists them); UI_ARGS for bench-ui
+# (`Benchmarks/.build/release/ui-latency --help`).
 
 SHELL := /bin/bash
 BENCH_DIR := Benchmarks
 BENCH_ARGS ?=
+UI_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -30,3 +36,15 @@ bench-data: bench-build
 
 bench-ordo: bench-data
 	cd $(BENCH_DIR) && swift package benchmark
+
+# The UI benchmark also starts the release `strata` binary in tmux, so it builds that first.
+bench-ui-build:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata
+	cd $(BENCH_DIR) && swift build -c release --product ui-latency
+
+bench-ui: bench-ui-build
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/ui-latency $(UI_ARGS) | tee data/last-ui-run.md
+
+bench-all: bench bench-ui

@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "StrataCatalog", targets: ["StrataCatalog"]),
         .library(name: "StrataImport", targets: ["StrataImport"]),
         .library(name: "StrataYAML", targets: ["StrataYAML"]),
+        // For the UI benchmarks in Benchmarks/ (a separate package can only use products).
+        .library(name: "StrataUI", targets: ["StrataUI"]),
+        .library(name: "StrataTerminal", targets: ["StrataTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

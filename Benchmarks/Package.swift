@@ -31,6 +31,19 @@ let package = Package(
             name: "search-latency",
             dependencies: ["BenchSupport"]
         ),
+        // `make bench-ui`: time to first frame (in process, and the release binary in tmux) and
+        // keystroke to frame (handle + render per key), demo and 100,000-table catalogs.
+        .executableTarget(
+            name: "ui-latency",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "StrataUI", package: "strata"),
+                .product(name: "StrataTerminal", package: "strata"),
+                .product(name: "StrataCatalog", package: "strata"),
+                .product(name: "StrataImport", package: "strata"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
         // (wall clock, malloc counts, baselines for regression checks).
         .executableTarget(

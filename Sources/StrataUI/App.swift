@@ -51,7 +51,7 @@ public final class App {
         self.theme = theme; self.noColor = noColor; self.keymap = keymap
         self.mouseEnabled = mouse; self.catalogLabel = catalogLabel; self.themeProvider = themeProvider
         let positions = try catalog.read { r in
-            Dictionary(uniqueKeysWithValues: try r.stages().map { ($0.stage.id, $0.position) })
+            Dictionary(uniqueKeysWithValues: try r.stageOrder().map { ($0.stage.id, $0.position) })
         }
         context = RenderContext(styles: theme.styles(noColor: noColor), stagePositions: positions)
         screen = try HomeScreen(catalog: catalog)

@@ -16,7 +16,7 @@ public final class HomeScreen: Screen {
     var hitBoxes: [(rect: Rect, item: Int)] = []
 
     public init(catalog: Catalog) throws {
-        (stages, totals) = try catalog.read { r in (try r.stages(), try r.stats()) }
+        (stages, totals) = try catalog.read { r in (try r.stages(), try r.kindCounts()) }
         var items: [(Int, Int?)] = []
         for (i, s) in stages.enumerated() {
             items.append((i, nil))

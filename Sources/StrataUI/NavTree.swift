@@ -49,7 +49,9 @@ struct NavTree {
     init(catalog: Catalog) throws {
         self.catalog = catalog
         let counts = try catalog.read { r in Dictionary(uniqueKeysWithValues: try EntityKind.allCases.map { ($0, try r.count(kind: $0)) }) }
-        stagePositions = try catalog.read { r in Dictionary(uniqueKeysWithValues: try r.stages().map { ($0.stage.id, $0.position) }) }
+        stagePositions = try catalog.read { r in
+            Dictionary(uniqueKeysWithValues: try r.stageOrder().map { ($0.stage.id, $0.position) })
+        }
         roots = [Node(.stagesGroup, label: "By stage (\(counts[.stage] ?? 0))", depth: 0)]
         for kind in [EntityKind.table, .dag, .dashboard, .tool, .owner, .term] where (counts[kind] ?? 0) > 0 {
             let label = kind == .term ? "Glossary" : kind.plural.prefix(1).uppercased() + kind.plural.dropFirst()
@@ -107,7 +109,7 @@ struct NavTree {
         let depth = n.depth + 1
         switch n.source {
         case .stagesGroup:
-            n.children = try catalog.read { try $0.stages() }.map { Node(.stage($0.stage), label: $0.stage.name, depth: depth) }
+            n.children = try catalog.read { try $0.stageOrder() }.map { Node(.stage($0.stage), label: $0.stage.name, depth: depth) }
             n.total = n.children.count
         case .kindGroup(let kind):
             n.children = try catalog.read { try $0.entities(kind: kind, offset: n.start, limit: Self.pageSize) }

@@ -21,6 +21,9 @@ public enum SyntheticCatalog {
     public struct Shape: Sendable, CustomStringConvertible {
         public var total: Int
         public var teams, people, terms, dags, tasksPerDag, dashboards, tables: Int
+        /// DAG runs per DAG, each with an instance of every task (0: no runs, as in the 1M
+        /// search catalog). The UI benchmark uses 5, as the demo catalog has.
+        public var runsPerDag = 0
         public var stages: Int { Vocabulary.stages.count }
         public var tools: Int { Vocabulary.tools.count }
 
@@ -37,9 +40,24 @@ public enum SyntheticCatalog {
             precondition(tables > 0, "catalog too small for its shape")
         }
 
+        /// The same proportions, sized by the number of tables instead of the total: the
+        /// smallest total whose shape has at least `tables` tables, then exactly `tables` of them.
+        public init(tables target: Int, runsPerDag: Int = 0) {
+            var total = Int(Double(target) / 0.82)
+            while Shape(total: total).tables < target { total += 1 }
+            while total > 1, Shape(total: total - 1).tables >= target { total -= 1 }
+            self.init(total: total)
+            self.total -= tables - target
+            tables = target
+            self.runsPerDag = runsPerDag
+        }
+
+        var isDefault: Bool { runsPerDag == 0 && tables == Shape(total: total).tables }
+
         public var description: String {
             "\(tables) tables, \(dags * tasksPerDag) tasks, \(dags) DAGs, \(dashboards) dashboards, "
                 + "\(terms) terms, \(teams + people) owners, \(stages) stages, \(tools) tools"
+                + (runsPerDag > 0 ? ", \(dags * runsPerDag) DAG runs with \(dags * tasksPerDag * runsPerDag) task instances" : "")
         }
     }
 
@@ -47,15 +65,25 @@ public enum SyntheticCatalog {
         "\(generatorVersion) entities=\(total) seed=\(seed) schema=\(CatalogSchema.currentVersion)"
     }
 
+    /// The default shape keeps the fingerprint it always had, so existing files stay valid.
+    static func fingerprint(shape: Shape, seed: UInt64) -> String {
+        shape.isDefault ? fingerprint(total: shape.total, seed: seed)
+            : fingerprint(total: shape.total, seed: seed) + " tables=\(shape.tables) runs=\(shape.runsPerDag)"
+    }
+
     /// Whether `path` holds this exact synthetic catalog (same generator, size, seed, schema).
     public static func isCurrent(path: String, total: Int, seed: UInt64) -> Bool {
+        isCurrent(path: path, shape: Shape(total: total), seed: seed)
+    }
+
+    public static func isCurrent(path: String, shape: Shape, seed: UInt64) -> Bool {
         guard FileManager.default.fileExists(atPath: path),
               let catalog = try? Catalog(path: path, readOnly: true),
-              let meta = try? catalog.meta(metaKey), meta == fingerprint(total: total, seed: seed),
+              let meta = try? catalog.meta(metaKey), meta == fingerprint(shape: shape, seed: seed),
               let stats = try? catalog.read({ try $0.stats() })
         else { return false }
         let entities = EntityKind.allCases.reduce(0) { $0 + (stats[$1.rawValue] ?? 0) }
-        return entities == total
+        return entities == shape.total
     }
 
     /// Makes sure `path` holds the catalog, generating it when missing or stale.
@@ -63,10 +91,16 @@ public enum SyntheticCatalog {
     @discardableResult
     public static func ensure(path: String, total: Int, seed: UInt64 = 42,
                               log: (String) -> Void) throws -> Duration? {
-        if isCurrent(path: path, total: total, seed: seed) { return nil }
+        try ensure(path: path, shape: Shape(total: total), seed: seed, log: log)
+    }
+
+    @discardableResult
+    public static func ensure(path: String, shape: Shape, seed: UInt64 = 42,
+                              log: (String) -> Void) throws -> Duration? {
+        if isCurrent(path: path, shape: shape, seed: seed) { return nil }
         let clock = ContinuousClock()
         let start = clock.now
-        try generate(path: path, total: total, seed: seed, log: log)
+        try generate(path: path, shape: shape, seed: seed, log: log)
         let took = clock.now - start
         // Kept in the file, so that later runs that reuse it can still say how long it took.
         let catalog = try Catalog(path: path)
@@ -82,8 +116,12 @@ public enum SyntheticCatalog {
 
     public static func generate(path: String, total: Int, seed: UInt64 = 42,
                                 log: (String) -> Void) throws {
-        let shape = Shape(total: total)
-        log("generating \(total) entities: \(shape)")
+        try generate(path: path, shape: Shape(total: total), seed: seed, log: log)
+    }
+
+    public static func generate(path: String, shape: Shape, seed: UInt64 = 42,
+                                log: (String) -> Void) throws {
+        log("generating \(shape.total) entities: \(shape)")
         let clock = ContinuousClock()
         let start = clock.now
         func progress(_ what: String) {
@@ -96,7 +134,7 @@ public enum SyntheticCatalog {
                 try g.write(w, progress: progress)
                 progress("rebuilding the search index")
                 try w.rebuildSearchIndex()
-                try w.setMeta(metaKey, fingerprint(total: total, seed: seed))
+                try w.setMeta(metaKey, fingerprint(shape: shape, seed: seed))
                 progress("committing")
             }
         }
@@ -122,6 +160,8 @@ struct Generator {
     var personIDs: [String] = []
     var tableIDs: [String] = []
     var owners: Zipf<Int> = Zipf([0])
+    /// Each DAG's task entity ids in chain order (only kept when runs are generated).
+    var dagTasks: [(dag: String, tasks: [String])] = []
 
     init(shape: SyntheticCatalog.Shape, seed: UInt64) {
         self.shape = shape
@@ -183,6 +223,45 @@ struct Generator {
         try writeDagsAndTasks(w, progress: progress)
         try writeDashboards(w)
         progress("\(shape.dashboards) dashboards")
+        if shape.runsPerDag > 0 {
+            try writeRuns(w)
+            progress("\(shape.dags * shape.runsPerDag) DAG runs")
+        }
+    }
+
+    /// `runsPerDag` runs per DAG, one a day, each with an instance of every task. Uses its own
+    /// random stream, so that catalogs without runs come out exactly as before. Mostly
+    /// successes; some runs fail at one task (the tasks after it are upstream_failed), some
+    /// succeed after a retry, and the newest run of a few DAGs is still running.
+    mutating func writeRuns(_ w: CatalogWriter) throws {
+        var r = SplitMix64(seed: 0x5EED_0F_2A5C ^ UInt64(shape.total))
+        for (dag, tasks) in dagTasks {
+            for k in 0..<shape.runsPerDag {
+                let day = String(format: "2026-11-%02d", 10 + k)
+                let roll = r.unit()
+                let newest = k == shape.runsPerDag - 1
+                let failAt = roll < 0.12 ? r.int(0...(tasks.count - 1)) : nil
+                let runningAt = newest && roll >= 0.12 && roll < 0.17 ? r.int(0...(tasks.count - 1)) : nil
+                let retried = roll >= 0.17 && roll < 0.22 ? r.int(0...(tasks.count - 1)) : nil
+                var instances: [TaskRun] = []
+                for (j, task) in tasks.enumerated() {
+                    let start = "\(day)T03:\(String(format: "%02d", j % 60)):00Z"
+                    let end = "\(day)T03:\(String(format: "%02d", j % 60)):40Z"
+                    var state = "success", tries = 1
+                    if let f = failAt { state = j < f ? "success" : j == f ? "failed" : "upstream_failed" }
+                    if let f = runningAt { state = j < f ? "success" : j == f ? "running" : "scheduled" }
+                    if j == retried { tries = 2 }
+                    let ran = state != "upstream_failed" && state != "scheduled"
+                    if state == "failed" { tries = 1 + r.int(0...2) }
+                    instances.append(TaskRun(taskID: task, state: state, tries: tries, start: ran ? start : nil,
+                                             end: ran && state != "running" ? end : nil))
+                }
+                let state = failAt != nil ? "failed" : runningAt != nil ? "running" : "success"
+                try w.putRun(DagRun(dagID: dag, runID: "scheduled__\(day)T03:00:00+00:00", state: state,
+                                    start: "\(day)T03:00:00Z", end: state == "running" ? nil : "\(day)T04:00:00Z",
+                                    tasks: instances))
+            }
+        }
     }
 
     mutating func writeOwners(_ w: CatalogWriter) throws {
@@ -279,6 +358,7 @@ struct Generator {
             try w.setDag(dagID, schedule: Vocabulary.schedules[rng.int(0...(Vocabulary.schedules.count - 1))])
             let count = counts[k]
             var previous: String?
+            var ids: [String] = []
             for j in 0..<count {
                 let taskID = "\(verbs.pick(&rng))_\(domains.pick(&rng))_\(j)"
                 let id = "\(dagID).\(taskID)"
@@ -291,7 +371,9 @@ struct Generator {
                 let table = tableIDs[rng.int(0...(tableIDs.count - 1))]
                 try w.addEdge(Edge(from: id, to: table, source: .airflow))
                 previous = id
+                if shape.runsPerDag > 0 { ids.append(id) }
             }
+            if shape.runsPerDag > 0 { dagTasks.append((dagID, ids)) }
             tasks += count
             if (k + 1) % 1_000 == 0 { progress("\(k + 1) DAGs, \(tasks) tasks") }
         }
