@@ -110,8 +110,14 @@ public struct CatalogWriter {
     /// Rebuilds the full-text index from the entities. Cheaper than keeping it in step row by row
     /// during a bulk build: one pass, one sort.
     public func rebuildSearchIndex() throws {
+        try db.execute(sql: "DELETE FROM search")
+        try Self.fillSearchIndex(db)
+    }
+
+    /// Fills the (empty) full-text index from every entity: one row per entity, rowid = num.
+    /// Shared by `rebuildSearchIndex` and the schema migration that recreates the index.
+    static func fillSearchIndex(_ db: Database) throws {
         try db.execute(sql: """
-            DELETE FROM search;
             INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
             SELECT e.num, e.name, replace(replace(e.id, '.', ' '), '_', ' '), e.tags,
                    coalesce(o.name || ' ' || o.id, ''),

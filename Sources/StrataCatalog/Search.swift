@@ -56,10 +56,11 @@ extension CatalogReader {
         return maxNum <= SearchTuning.rankAllLimit
     }
 
-    /// Whether some word's first three letters start a word in at most `rankAllLimit` entities,
-    /// so that the whole query cannot match more. Cheap: three letters are served by the FTS
-    /// prefix index, which is read only up to the bound. (FTS5 has no index for longer
-    /// prefixes and builds their whole match list first, so those are not probed one by one.)
+    /// Whether some word's first `indexedPrefixMax` letters (or the whole word, if shorter) start
+    /// a word in at most `rankAllLimit` entities, so that the whole query cannot match more.
+    /// Cheap: such prefixes are served by an FTS prefix index, which is read only up to the
+    /// bound. (FTS5 has no index for longer prefixes and builds their whole match list first,
+    /// so longer heads are not probed.)
     func someWordIsRare(_ pattern: FTS5Pattern) throws -> Bool {
         let count = try db.cachedStatement(
             sql: "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
@@ -67,7 +68,7 @@ extension CatalogReader {
         func rarity(_ w: String) -> (Int, Int, String) { (w.contains(where: \.isNumber) ? 1 : 0, w.count, w) }
         let candidates = Set(Self.words(of: pattern)).sorted { rarity($0) > rarity($1) }
         for word in candidates {
-            let head = String(String.UnicodeScalarView(word.unicodeScalars.prefix(3)))
+            let head = String(String.UnicodeScalarView(word.unicodeScalars.prefix(SearchTuning.indexedPrefixMax)))
             guard let headPattern = FTS5Pattern(matchingAllPrefixesIn: head) else { continue }
             let n = try Int.fetchOne(count, arguments: [headPattern, SearchTuning.rankAllLimit + 1]) ?? 0
             if n <= SearchTuning.rankAllLimit { return true }
@@ -76,35 +77,30 @@ extension CatalogReader {
     }
 
     /// nil when the query matches at most `rankAllLimit` entities (rank them all); otherwise the
-    /// first `size` matching entities (of `kind`) in index order, found without ranking.
+    /// first `size` matching entities (of `kind`, among the first `kindScanLimit` matches) in
+    /// index order, found without ranking.
     func unselectiveSample(_ pattern: FTS5Pattern, kind: EntityKind?, size: Int) throws -> ArraySlice<Int64>? {
         let cap = SearchTuning.rankAllLimit
-        guard let kind else {
-            let first = try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT rowid FROM search WHERE search MATCH ? LIMIT ?"),
-                arguments: [pattern, cap + 1])
-            return first.count > cap ? first.prefix(size) : nil
-        }
-        // CROSS JOIN keeps FTS5 as the outer loop (see rankedSearch's note on plans).
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT search.rowid, e.kind = ? FROM search CROSS JOIN entity e ON e.num = search.rowid
-            WHERE search MATCH ?
-            """), arguments: [kind.rawValue, pattern])
-        var seen = 0
-        var sample: [Int64] = []
-        while let row = try rows.next() {
-            seen += 1
-            if sample.count < size, row[1] as Bool { sample.append(row[0]) }
-            if seen > cap, sample.count >= size || seen >= SearchTuning.kindScanLimit { break }
-        }
-        return seen > cap ? sample[...] : nil
+        let first = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT rowid FROM search WHERE search MATCH ? LIMIT ?"),
+            arguments: [pattern, cap + 1])
+        guard first.count > cap else { return nil }
+        guard let kind else { return first.prefix(size) }
+        // The first `size` matches of `kind` among the first `kindScanLimit` matches, filtered
+        // inside SQLite. CROSS JOIN keeps FTS5 as the outer loop (see rankedSearch's note on plans).
+        return try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT m.num FROM (SELECT rowid AS num FROM search WHERE search MATCH ? LIMIT ?) m
+            CROSS JOIN entity e ON e.num = m.num
+            WHERE e.kind = ? LIMIT ?
+            """), arguments: [pattern, SearchTuning.kindScanLimit, kind.rawValue, size])[...]
     }
 
     /// Every match ranked with bm25, exact matches first: the one statement search always ran.
     /// (Its plan has FTS5 as the outer loop. Any query that joins `search` to `entity` and
     /// filters on entity columns should keep it so, with CROSS JOIN if need be: the other
-    /// order asks FTS5 for one rowid at a time, and for a prefix of four letters or more FTS5
-    /// rebuilds the whole match list each time, which takes hours on a large catalog.)
+    /// order asks FTS5 for one rowid at a time, and for a prefix longer than the indexed ones
+    /// (`SearchTuning.indexedPrefixMax`) FTS5 rebuilds the whole match list each time, which
+    /// takes hours on a large catalog; even indexed prefixes are re-sought per row.)
     func rankedSearch(pattern: FTS5Pattern, exact: String, kind: EntityKind?, limit: Int) throws -> [SearchHit] {
         // A name whose last part *is* the query ("orders" -> raw.shop.orders, "fct orders" ->
         // analytics.marts.fct_orders) comes before one whose last part starts or ends with it
@@ -242,4 +238,7 @@ enum SearchTuning {
     static let kindScanLimit = 20_000
     /// Query words scored against names and ids (more than this are still all matched by FTS).
     static let maxScoredWords = 8
+    /// The longest prefix the `search` table indexes (its `prefix` option, migration
+    /// v3-search-prefixes): prefix queries up to this many letters are read incrementally.
+    static let indexedPrefixMax = 8
 }

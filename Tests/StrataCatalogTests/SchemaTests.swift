@@ -39,6 +39,33 @@ import Testing
         }
     }
 
+    /// The migration that adds prefix indexes recreates the full-text index and refills it
+    /// from the entities an older strata wrote.
+    @Test func searchIndexIsRebuiltWithPrefixIndexes() throws {
+        let path = try makeTempDirectory("prefixes") + "/old.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try CatalogSchema.migrateForTesting(queue, upTo: "v2-provenance")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO entity(id, kind, name, description) VALUES
+                    ('raw.shop.orders', 'table', 'raw.shop.orders', 'One row per customer order');
+                INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
+                    SELECT num, name, 'raw shop orders', '', '', '', description FROM entity;
+                """)
+        }
+        try queue.close()
+
+        let catalog = try Catalog(path: path)
+        #expect(try catalog.appliedMigrations() == CatalogSchema.migrationIDs)
+        let sql = try DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'search'")
+        }
+        #expect(sql?.contains("prefix = '1 2 3 4 5 6 7 8'") == true)
+        for query in ["orde", "custome", "raw.shop.orders"] {
+            #expect(try catalog.read { try $0.search(query) }.map(\.id) == ["raw.shop.orders"])
+        }
+    }
+
     @Test func catalogFromNewerStrataIsRefused() throws {
         let path = try makeTempDirectory("newer") + "/new.sqlite"
         _ = try Catalog(path: path, create: true)
