@@ -108,29 +108,29 @@ extension CatalogReader {
         // alone put a task called dbt_build_marts_orders and a mart whose description cites
         // fct_orders above fct_orders itself.
         let joined = Self.words(of: pattern).joined(separator: "_")
-        let shortName = "lower(substr(e.name, length(rtrim(e.name, replace(e.name, '.', ''))) + 1))"
+        // The last part of the name is computed once per match (a MATERIALIZED view of the
+        // matches), not once per comparison.
         var sql = """
-            SELECT e.id, e.kind, e.name, e.stage,
-                   bm25(search, 10.0, 8.0, 4.0, 3.0, 1.5, 1.0) AS rank,
-                   (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
-                   CASE WHEN \(shortName) = :joined THEN 2
-                        WHEN \(shortName) LIKE :startsWith ESCAPE '\\'
-                          OR \(shortName) LIKE :endsWith ESCAPE '\\' THEN 1
-                        ELSE 0 END AS name_tier,
-                   length(\(shortName)) AS short_length
-            FROM search JOIN entity e ON e.num = search.rowid
-            WHERE search MATCH :pattern
+            WITH m AS MATERIALIZED (
+                SELECT e.id, e.kind, e.name, e.stage,
+                       bm25(search, 10.0, 8.0, 4.0, 3.0, 1.5, 1.0) AS rank,
+                       (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
+                       lower(substr(e.name, length(rtrim(e.name, replace(e.name, '.', ''))) + 1)) AS short
+                FROM search CROSS JOIN entity e ON e.num = search.rowid
+                WHERE search MATCH :pattern\(kind == nil ? "" : " AND e.kind = :kind"))
+            SELECT id, kind, name, stage, rank, is_exact, length(short) AS short_length,
+                   CASE WHEN short = :joined THEN 2
+                        WHEN short LIKE :startsWith ESCAPE '\\' OR short LIKE :endsWith ESCAPE '\\' THEN 1
+                        ELSE 0 END AS name_tier
+            FROM m
             """
         var args: [String: (any DatabaseValueConvertible)?] = [
             "pattern": pattern, "exact": exact, "limit": limit, "joined": joined,
             "startsWith": Self.escapeLike(joined) + "%", "endsWith": "%\\_" + Self.escapeLike(joined),
         ]
-        if let kind {
-            sql += " AND e.kind = :kind"
-            args["kind"] = kind.rawValue
-        }
+        if let kind { args["kind"] = kind.rawValue }
         // Within a tier, the shorter name is the closer one (stg_orders before dbt_build_marts_orders).
-        sql += " ORDER BY is_exact DESC, name_tier DESC, CASE WHEN name_tier > 0 THEN short_length END, rank, e.name"
+        sql += " ORDER BY is_exact DESC, name_tier DESC, CASE WHEN name_tier > 0 THEN short_length END, rank, name"
             + " LIMIT :limit"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { row in
             let rank: Double = row["rank"]
