@@ -75,8 +75,11 @@ public struct Ownership: Sendable, Equatable, Codable {
     public var team: Contact?
     /// The people of that team.
     public var people: [Contact]
-    /// Everything owned by the team or its people, by kind, the subject and the people excluded.
+    /// What the team or its people own, by kind, the subject and the people excluded: the
+    /// first `perKind` by name (all of them when there are fewer).
     public var owns: [EntityKind: [Entity]]
+    /// How many of each kind they own in all (more than `owns` lists when a team owns thousands).
+    public var ownsCount: [EntityKind: Int]
 }
 
 /// Read queries over a catalog (see `Catalog.read`).
@@ -348,7 +351,7 @@ public struct CatalogReader {
 
     /// Who to ask about `id`: its owner, the owning team and its people, and what else they own.
     /// When `id` is itself a team or person, that is the owner.
-    public func ownership(of id: String) throws -> Ownership {
+    public func ownership(of id: String, perKind: Int = 200) throws -> Ownership {
         let subject = try require(id)
         let ownerID = subject.kind == .owner ? subject.id : subject.owner
         let owner = try ownerID.flatMap { try contact($0) }
@@ -365,14 +368,21 @@ public struct CatalogReader {
         if let team { ownerIDs.append(team.entity.id) }
         if let owner, !ownerIDs.contains(owner.entity.id) { ownerIDs.append(owner.entity.id) }
         var owns: [EntityKind: [Entity]] = [:]
+        var ownsCount: [EntityKind: Int] = [:]
         if !ownerIDs.isEmpty {
+            // Counted per kind, listed a page per kind: a team can own tens of thousands of tables.
             let marks = Array(repeating: "?", count: ownerIDs.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM entity WHERE owner IN (\(marks)) AND id != ? AND kind != 'owner' ORDER BY kind, name
-                """, arguments: StatementArguments(ownerIDs + [subject.id]))
-            for e in rows.map(Self.entity) { owns[e.kind, default: []].append(e) }
+            let filter = "owner IN (\(marks)) AND id != ? AND kind != 'owner'"
+            let args = StatementArguments(ownerIDs + [subject.id])
+            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM entity WHERE \(filter) GROUP BY kind",
+                                        arguments: args) {
+                guard let kind = EntityKind(rawValue: row["kind"]) else { continue }
+                ownsCount[kind] = row["n"]
+                owns[kind] = try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE \(filter) AND kind = ? ORDER BY name LIMIT ?",
+                                              arguments: args + [kind.rawValue, perKind]).map(Self.entity)
+            }
         }
-        return Ownership(subject: subject, owner: owner, team: team, people: people, owns: owns)
+        return Ownership(subject: subject, owner: owner, team: team, people: people, owns: owns, ownsCount: ownsCount)
     }
 
     public func contact(_ id: String) throws -> Contact? {

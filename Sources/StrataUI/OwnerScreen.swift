@@ -51,10 +51,12 @@ public final class OwnerScreen: Screen {
         }
         for kind in o.owns.keys.sorted() {
             let items = o.owns[kind]!
-            out.append(Line("Owns " + kind.counted(items.count), .heading))
+            let total = o.ownsCount[kind] ?? items.count
+            out.append(Line("Owns " + kind.counted(total), .heading))
             for e in items {
                 out.append(Line([("  " + e.name, .base), ("  " + (e.stage ?? ""), .stage(e.stage))], target: e.id))
             }
+            if total > items.count { out.append(Line("  … \(total - items.count) more: / searches them", .muted)) }
             out.append(.blank)
         }
         return out

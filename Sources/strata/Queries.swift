@@ -190,7 +190,7 @@ struct Owners: ParsableCommand {
             say(); say("They also own")
             for kind in o.owns.keys.sorted() {
                 let items = o.owns[kind]!
-                say("  \(kind.plural) (\(items.count)): " + items.prefix(12).map(\.id).joined(separator: ", ")
+                say("  \(kind.plural) (\(o.ownsCount[kind] ?? items.count)): " + items.prefix(12).map(\.id).joined(separator: ", ")
                     + (items.count > 12 ? ", …" : ""))
             }
         }

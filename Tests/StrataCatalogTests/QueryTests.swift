@@ -116,6 +116,13 @@ func sampleCatalog() throws -> Catalog {
         #expect(o.owns[.owner] == nil)
     }
 
+    @Test func ownershipListsAPagePerKindAndCountsAll() throws {
+        let o = try sampleCatalog().read { try $0.ownership(of: "raw.orders", perKind: 2) }
+        #expect(o.owns[.table]?.map(\.id) == ["analytics.customers", "analytics.fct_orders_daily"])
+        #expect(o.ownsCount[.table] == 4)
+        #expect(o.ownsCount[.dag] == 1)
+    }
+
     @Test func ownershipOfAPersonGoesThroughTheirTeam() throws {
         let o = try sampleCatalog().read { try $0.ownership(of: "nightly") }
         #expect(o.owner?.entity.id == "pat")
