@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "strata", targets: ["strata"]),
         .library(name: "StrataCatalog", targets: ["StrataCatalog"]),
         .library(name: "StrataImport", targets: ["StrataImport"]),
+        // The tmux/posix_spawn harness, shared by the end-to-end tests and the UI benchmark.
+        .library(name: "StrataTestSupport", targets: ["StrataTestSupport"]),
         .library(name: "StrataYAML", targets: ["StrataYAML"]),
         // For the UI benchmarks in Benchmarks/ (a separate package can only use products).
         .library(name: "StrataUI", targets: ["StrataUI"]),

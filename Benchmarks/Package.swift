@@ -39,6 +39,7 @@ let package = Package(
                 "BenchSupport",
                 .product(name: "StrataUI", package: "strata"),
                 .product(name: "StrataTerminal", package: "strata"),
+                .product(name: "StrataTestSupport", package: "strata"),
                 .product(name: "StrataCatalog", package: "strata"),
                 .product(name: "StrataImport", package: "strata"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -97,52 +97,21 @@ final class TmuxSession {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// Runs a command to completion with posix_spawn and waitpid. (Foundation's Process did not
-    /// notice the tmux client exit here once the client had forked its server.) Output goes to
-    /// a file, not a pipe: the server keeps inherited descriptors open, so a pipe never ends.
+    /// Runs a command to completion (posix_spawn and waitpid, see Spawn) with this process's
+    /// environment less TMUX, plus `env`.
     static func run(_ argv: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String) {
-        let outPath = NSTemporaryDirectory() + "strata-e2e-out-\(UUID().uuidString)"
-        defer { unlink(outPath) }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TMUX")
         for (k, v) in env { environment[k] = v }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
-        // The test runner's threads block some signals, and a spawned child inherits the mask:
-        // start the command with none blocked and default handlers, as a shell would.
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cArgs, cEnv)
-        guard rc == 0 else { throw E2EError.spawn(argv[0], rc) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let data = FileManager.default.contents(atPath: outPath) ?? Data()
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exitStatus, String(decoding: data, as: UTF8.self))
+        return try Spawn.run(argv, env: environment, capture: true)
     }
 }
 
 enum E2EError: Error, CustomStringConvertible {
     case timeout(waitingFor: String, screen: String)
-    case spawn(String, Int32)
     var description: String {
         switch self {
         case .timeout(let text, let screen): "timed out waiting for '\(text)'; the screen was:\n\(screen)"
-        case .spawn(let cmd, let rc): "cannot run \(cmd): error \(rc)"
         }
     }
 }
