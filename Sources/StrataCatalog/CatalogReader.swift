@@ -418,18 +418,31 @@ extension CatalogReader {
                          arguments: [kind.rawValue, limit, offset]).map(Self.entity)
     }
 
-    /// One page of what lives in a stage (its tools first, then tables, DAGs...), by kind then name.
+    /// The kinds listed under a stage, in the order the navigator shows them.
+    static let stageMemberKinds: [EntityKind] = [.tool, .dag, .table, .dashboard, .owner, .term]
+
+    /// One page of what lives in a stage: its tools, then DAGs, tables, dashboards..., each kind
+    /// by name. Read kind by kind through the (stage, kind, name) index, so a page costs the
+    /// same whether the stage has a hundred members or a hundred thousand.
     public func entities(inStage stage: String, offset: Int, limit: Int) throws -> [Entity] {
-        try Row.fetchAll(db, sql: """
-            SELECT * FROM entity WHERE stage = ? AND kind NOT IN ('stage', 'task')
-            ORDER BY CASE kind WHEN 'tool' THEN 0 WHEN 'dag' THEN 1 WHEN 'table' THEN 2 ELSE 3 END, name
-            LIMIT ? OFFSET ?
-            """, arguments: [stage, limit, offset]).map(Self.entity)
+        var out: [Entity] = []
+        var skip = offset
+        for kind in Self.stageMemberKinds where out.count < limit {
+            let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE stage = ? AND kind = ?",
+                                     arguments: [stage, kind.rawValue]) ?? 0
+            if skip >= n { skip -= n; continue }
+            out += try Row.fetchAll(db, sql: """
+                SELECT * FROM entity WHERE stage = ? AND kind = ? ORDER BY name LIMIT ? OFFSET ?
+                """, arguments: [stage, kind.rawValue, limit - out.count, skip]).map(Self.entity)
+            skip = 0
+        }
+        return out
     }
 
     public func count(inStage stage: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE stage = ? AND kind NOT IN ('stage', 'task')",
-                         arguments: [stage]) ?? 0
+        let kinds = Self.stageMemberKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM entity WHERE stage = ? AND kind IN (\(kinds))",
+                                arguments: [stage]) ?? 0
     }
 
     /// Where an entity falls in its kind's name order (for opening a navigator on it).

@@ -18,6 +18,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v2-provenance", migrate: createProvenance)
         migrator.registerMigration("v3-search-prefixes", migrate: addSearchPrefixes)
         migrator.registerMigration("v4-kind-stage-index", migrate: addKindStageIndex)
+        migrator.registerMigration("v5-stage-members-index", migrate: addStageMembersIndex)
         return migrator
     }()
 
@@ -164,6 +165,12 @@ public enum CatalogSchema {
     /// (kind, stage) that read every table row: 130 ms at 100,000 tables, most of the first frame.
     private static func addKindStageIndex(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX entity_kind_stage ON entity(kind, stage)")
+    }
+
+    /// v5: a stage's page in the navigator, kind by kind in name order (a stage can hold most
+    /// of a 100,000-table catalog; sorting it per page took 30 ms).
+    private static func addStageMembersIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX entity_stage_kind_name ON entity(stage, kind, name)")
     }
 }
 

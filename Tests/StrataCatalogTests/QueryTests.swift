@@ -116,6 +116,17 @@ func sampleCatalog() throws -> Catalog {
         #expect(o.owns[.owner] == nil)
     }
 
+    @Test func stagePagesRunAcrossKindsInOrder() throws {
+        let catalog = try sampleCatalog()
+        let all = try catalog.read { try $0.entities(inStage: "transform", offset: 0, limit: 50) }.map(\.id)
+        #expect(all == ["dbt", "nightly", "analytics.customers", "analytics.fct_orders_daily", "analytics.orders",
+                        "analytics.payments", "raw.orders"])
+        #expect(try catalog.read { try $0.count(inStage: "transform") } == 7)
+        let page = try catalog.read { try $0.entities(inStage: "transform", offset: 1, limit: 3) }.map(\.id)
+        #expect(page == Array(all[1..<4]))
+        #expect(try catalog.read { try $0.entities(inStage: "transform", offset: 6, limit: 3) }.map(\.id) == ["raw.orders"])
+    }
+
     @Test func ownershipListsAPagePerKindAndCountsAll() throws {
         let o = try sampleCatalog().read { try $0.ownership(of: "raw.orders", perKind: 2) }
         #expect(o.owns[.table]?.map(\.id) == ["analytics.customers", "analytics.fct_orders_daily"])
