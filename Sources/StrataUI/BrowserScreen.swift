@@ -299,6 +299,7 @@ enum LineageLines {
         try catalog.read { r in
             var out: [Line] = []
             var seen: Set<String> = [root.id]
+            var facts: [String: (Entity?, String?)] = [:]
             var total = 0
             var direct = 0
             func visit(_ id: String, level: Int) throws {
@@ -308,8 +309,9 @@ enum LineageLines {
                 for n in neighbors {
                     let first = seen.insert(n.id).inserted
                     if first { total += 1 }
-                    let e = try r.entity(n.id)
-                    let state = try r.latestState(of: n.id)
+                    // A node reached again (a diamond) is looked up once.
+                    if facts[n.id] == nil { facts[n.id] = (try r.entity(n.id), try r.latestState(of: n.id)) }
+                    let (e, state) = facts[n.id]!
                     let indent = String(repeating: "  ", count: level - 1)
                     var spans: [(String, Line.Role)] = [
                         (indent + (upstream ? "↑ " : "↓ "), .muted),
