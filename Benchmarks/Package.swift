@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The default "RuntimeInterposer" trait pulls a package the mirror does not have.
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        // Same pin as the main package; command-line parsing for search-latency and ui-latency.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Synthetic catalog generator, query list, statistics and the sqlite3-shell peer.
@@ -29,7 +31,10 @@ let package = Package(
         // sqlite3 shell peers), timed with ContinuousClock, printed as Markdown tables.
         .executableTarget(
             name: "search-latency",
-            dependencies: ["BenchSupport"]
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // `make bench-ui`: time to first frame (in process, and the release binary in tmux) and
         // keystroke to frame (handle + render per key), demo and 100,000-table catalogs.
@@ -43,6 +48,7 @@ let package = Package(
                 .product(name: "StrataCatalog", package: "strata"),
                 .product(name: "StrataImport", package: "strata"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks

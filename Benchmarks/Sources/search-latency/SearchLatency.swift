@@ -1,3 +1,4 @@
+import ArgumentParser
 import BenchSupport
 import Foundation
 import GRDB
@@ -27,47 +28,73 @@ struct SearchLatency {
         var show: [String] = []
     }
 
-    static func usage() -> Never {
-        print("""
-            usage: search-latency [--entities N] [--seed N] [--data DIR] [--demo-folder DIR]
-                                  [--budget SECONDS] [--min N] [--max N] [--peer-runs N]
-                                  [--no-peers] [--no-reference] [--no-demo] [--no-big] [--generate-only]
-                                  [--show QUERY]...
-            --show prints the top 20 of strata's search and of the reference statement, and exits.
-            Measures CatalogReader.search (limit 20) per query: p50/p95/max over at least --min and at
-            most --max runs, stopping once --budget seconds are spent on a query.
-            """)
-        exit(2)
+    /// The command line (swift-argument-parser); `options` turns it into `Options`.
+    struct Arguments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search-latency",
+            abstract: "Search latency report for strata (Markdown on stdout, progress on stderr).",
+            discussion: """
+                Measures CatalogReader.search (limit 20) per query: p50/p95/max over at least --min \
+                and at most --max runs, stopping once --budget seconds are spent on a query. Runs \
+                on the demo catalog and on a generated catalog of --entities entities (kept in \
+                --data), with the sqlite3 shell running the same FTS5 query beside it.
+
+                --show prints the top 20 of strata's search and of the reference statement, and \
+                exits.
+
+                Usage errors exit with status 2.
+                """
+        )
+
+        @Option(help: ArgumentHelp("Entities in the generated (big) catalog.", valueName: "n"))
+        var entities = 1_000_000
+        @Option(help: ArgumentHelp("Seed for the synthetic catalog generator.", valueName: "n"))
+        var seed: UInt64 = 42
+        @Option(name: .customLong("data"), help: ArgumentHelp("Directory for generated catalogs.", valueName: "dir"))
+        var dataDir = "data"
+        @Option(help: ArgumentHelp("Folder the demo catalog is built from.", valueName: "dir"))
+        var demoFolder = "../catalog"
+        @Option(help: ArgumentHelp("Time budget per query, in seconds.", valueName: "seconds"))
+        var budget = 1.0
+        @Option(name: .customLong("min"), help: ArgumentHelp("Minimum timed runs per query.", valueName: "n"))
+        var minIterations = 5
+        @Option(name: .customLong("max"), help: ArgumentHelp("Maximum timed runs per query.", valueName: "n"))
+        var maxIterations = 200
+        @Option(help: ArgumentHelp("Runs of the sqlite3 shell peer per query.", valueName: "n"))
+        var peerRuns = 10
+        @Flag(name: .customLong("no-peers"), help: "Skip the sqlite3 shell peers.")
+        var noPeers = false
+        @Flag(name: .customLong("no-reference"), help: "Skip the reference (pre-fix) SQL statement.")
+        var noReference = false
+        @Flag(name: .customLong("no-demo"), help: "Skip the demo catalog.")
+        var noDemo = false
+        @Flag(name: .customLong("no-big"), help: "Skip the generated (big) catalog.")
+        var noBig = false
+        @Flag(help: "Only generate (or check) the big catalog, then exit.")
+        var generateOnly = false
+        @Option(parsing: .unconditionalSingleValue,
+                help: ArgumentHelp("Print the top 20 for this query (repeatable; \"QUERY kind=K\" filters by kind) and exit.",
+                                   valueName: "query"))
+        var show: [String] = []
+
+        var options: Options {
+            Options(entities: entities, seed: seed, dataDir: dataDir, demoFolder: demoFolder, budget: budget,
+                    minIterations: minIterations, maxIterations: maxIterations, peerRuns: peerRuns,
+                    peers: !noPeers, reference: !noReference, demo: !noDemo, big: !noBig,
+                    generateOnly: generateOnly, show: show)
+        }
     }
 
+    /// Parses `CommandLine.arguments`: `--help` prints the help and exits 0; a usage error prints
+    /// the error and the usage to stderr and exits 2.
     static func parse() -> Options {
-        var o = Options()
-        var args = CommandLine.arguments.dropFirst().makeIterator()
-        func value(_ name: String) -> String {
-            guard let v = args.next() else { log("\(name) needs a value"); usage() }
-            return v
+        do {
+            return try Arguments.parse().options
+        } catch {
+            if Arguments.exitCode(for: error) == .success { Arguments.exit(withError: error) }
+            log(Arguments.fullMessage(for: error))
+            exit(2)
         }
-        while let a = args.next() {
-            switch a {
-            case "--entities": o.entities = Int(value(a)) ?? o.entities
-            case "--seed": o.seed = UInt64(value(a)) ?? o.seed
-            case "--data": o.dataDir = value(a)
-            case "--demo-folder": o.demoFolder = value(a)
-            case "--budget": o.budget = Double(value(a)) ?? o.budget
-            case "--min": o.minIterations = Int(value(a)) ?? o.minIterations
-            case "--max": o.maxIterations = Int(value(a)) ?? o.maxIterations
-            case "--peer-runs": o.peerRuns = Int(value(a)) ?? o.peerRuns
-            case "--no-peers": o.peers = false
-            case "--no-reference": o.reference = false
-            case "--no-demo": o.demo = false
-            case "--no-big": o.big = false
-            case "--generate-only": o.generateOnly = true
-            case "--show": o.show.append(value(a))
-            case "-h", "--help": usage()
-            default: log("unknown argument \(a)"); usage()
-            }
-        }
-        return o
     }
 
     static func log(_ s: String) {

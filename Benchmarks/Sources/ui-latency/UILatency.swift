@@ -1,3 +1,4 @@
+import ArgumentParser
 import BenchSupport
 import Foundation
 import GRDB
@@ -34,47 +35,73 @@ struct UILatency {
         var generateOnly = false
     }
 
-    static func usage() -> Never {
-        print("""
-            usage: ui-latency [--tables N] [--runs-per-dag N] [--seed N] [--data DIR] [--demo-folder DIR]
-                              [--strata PATH] [--frame-samples N] [--process-runs N] [--reps N] [--poll-ms MS]
-                              [--no-demo] [--no-big] [--no-process] [--no-keys] [--generate-only]
-            Measures, at 120x40: (a) in process, opening the catalog + App + first render();
-            (b) the release binary's first frame inside tmux, and `strata stats` as a floor;
-            (c) handle(key) + render() per key along scripted key sequences.
-            """)
-        exit(2)
+    /// The command line (swift-argument-parser); `options` turns it into `Options`.
+    struct Arguments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ui-latency",
+            abstract: "UI latency report for strata (Markdown on stdout, progress on stderr).",
+            discussion: """
+                Measures, at 120x40: (a) in process, opening the catalog + App + first render(); \
+                (b) the release binary's first frame inside tmux, and `strata stats` as a floor; \
+                (c) handle(key) + render() per key along scripted key sequences. Runs on the demo \
+                catalog and on a generated catalog of --tables tables (kept in --data).
+
+                Usage errors exit with status 2.
+                """
+        )
+
+        @Option(help: ArgumentHelp("Tables in the generated (big) catalog.", valueName: "n"))
+        var tables = 100_000
+        @Option(help: ArgumentHelp("DAG runs per DAG in the generated catalog.", valueName: "n"))
+        var runsPerDag = 5
+        @Option(help: ArgumentHelp("Seed for the synthetic catalog generator.", valueName: "n"))
+        var seed: UInt64 = 42
+        @Option(name: .customLong("data"), help: ArgumentHelp("Directory for generated catalogs.", valueName: "dir"))
+        var dataDir = "data"
+        @Option(help: ArgumentHelp("Folder the demo catalog is built from.", valueName: "dir"))
+        var demoFolder = "../catalog"
+        @Option(help: ArgumentHelp("The release strata binary run inside tmux.", valueName: "path"))
+        var strata = "../.build/release/strata"
+        @Option(help: ArgumentHelp("In-process first-frame samples per catalog.", valueName: "n"))
+        var frameSamples = 20
+        @Option(help: ArgumentHelp("Runs of the binary's first frame in tmux per catalog.", valueName: "n"))
+        var processRuns = 10
+        @Option(help: ArgumentHelp("Timed passes per key sequence (after 1 untimed warm-up).", valueName: "n"))
+        var reps = 5
+        @Option(help: ArgumentHelp("How often to poll the tmux pane, in milliseconds.", valueName: "ms"))
+        var pollMs = 2.0
+        @Flag(name: .customLong("no-demo"), help: "Skip the demo catalog.")
+        var noDemo = false
+        @Flag(name: .customLong("no-big"), help: "Skip the generated (big) catalog.")
+        var noBig = false
+        @Flag(name: .customLong("no-process"), help: "Skip the release binary's first frame in tmux.")
+        var noProcess = false
+        @Flag(name: .customLong("no-keys"), help: "Skip the keystroke-to-frame measurements.")
+        var noKeys = false
+        @Flag(help: "Only generate (or check) the big catalog, then exit.")
+        var generateOnly = false
+
+        var options: Options {
+            var o = Options()
+            o.tables = tables; o.runsPerDag = runsPerDag; o.seed = seed
+            o.dataDir = dataDir; o.demoFolder = demoFolder; o.strata = strata
+            o.frameSamples = frameSamples; o.processRuns = processRuns; o.reps = reps; o.pollMs = pollMs
+            o.demo = !noDemo; o.big = !noBig; o.process = !noProcess; o.keys = !noKeys
+            o.generateOnly = generateOnly
+            return o
+        }
     }
 
+    /// Parses `CommandLine.arguments`: `--help` prints the help and exits 0; a usage error prints
+    /// the error and the usage to stderr and exits 2.
     static func parse() -> Options {
-        var o = Options()
-        var args = CommandLine.arguments.dropFirst().makeIterator()
-        func value(_ name: String) -> String {
-            guard let v = args.next() else { log("\(name) needs a value"); usage() }
-            return v
+        do {
+            return try Arguments.parse().options
+        } catch {
+            if Arguments.exitCode(for: error) == .success { Arguments.exit(withError: error) }
+            log(Arguments.fullMessage(for: error))
+            exit(2)
         }
-        while let a = args.next() {
-            switch a {
-            case "--tables": o.tables = Int(value(a)) ?? o.tables
-            case "--runs-per-dag": o.runsPerDag = Int(value(a)) ?? o.runsPerDag
-            case "--seed": o.seed = UInt64(value(a)) ?? o.seed
-            case "--data": o.dataDir = value(a)
-            case "--demo-folder": o.demoFolder = value(a)
-            case "--strata": o.strata = value(a)
-            case "--frame-samples": o.frameSamples = Int(value(a)) ?? o.frameSamples
-            case "--process-runs": o.processRuns = Int(value(a)) ?? o.processRuns
-            case "--reps": o.reps = Int(value(a)) ?? o.reps
-            case "--poll-ms": o.pollMs = Double(value(a)) ?? o.pollMs
-            case "--no-demo": o.demo = false
-            case "--no-big": o.big = false
-            case "--no-process": o.process = false
-            case "--no-keys": o.keys = false
-            case "--generate-only": o.generateOnly = true
-            case "-h", "--help": usage()
-            default: log("unknown argument \(a)"); usage()
-            }
-        }
-        return o
     }
 
     static func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
