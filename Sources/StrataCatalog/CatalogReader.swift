@@ -371,15 +371,20 @@ public struct CatalogReader {
         var ownsCount: [EntityKind: Int] = [:]
         if !ownerIDs.isEmpty {
             // Counted per kind, listed a page per kind: a team can own tens of thousands of tables.
+            // Both read only the (owner, kind, name) index; the subject is taken out afterwards.
             let marks = Array(repeating: "?", count: ownerIDs.count).joined(separator: ",")
-            let filter = "owner IN (\(marks)) AND id != ? AND kind != 'owner'"
-            let args = StatementArguments(ownerIDs + [subject.id])
+            let filter = "owner IN (\(marks)) AND kind != 'owner'"
+            let args = StatementArguments(ownerIDs)
+            let subjectCounted = subject.kind != .owner && subject.owner.map(ownerIDs.contains) == true
             for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM entity WHERE \(filter) GROUP BY kind",
                                         arguments: args) {
                 guard let kind = EntityKind(rawValue: row["kind"]) else { continue }
-                ownsCount[kind] = row["n"]
-                owns[kind] = try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE \(filter) AND kind = ? ORDER BY name LIMIT ?",
-                                              arguments: args + [kind.rawValue, perKind]).map(Self.entity)
+                let n = (row["n"] as Int) - (subjectCounted && kind == subject.kind ? 1 : 0)
+                guard n > 0 else { continue }
+                ownsCount[kind] = n
+                let page = try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE \(filter) AND kind = ? ORDER BY name LIMIT ?",
+                                            arguments: args + [kind.rawValue, perKind + 1]).map(Self.entity)
+                owns[kind] = Array(page.filter { $0.id != subject.id }.prefix(perKind))
             }
         }
         return Ownership(subject: subject, owner: owner, team: team, people: people, owns: owns, ownsCount: ownsCount)
