@@ -1,3 +1,5 @@
+import Foundation
+
 /// A colour as the UI asks for it; the terminal backend maps it to what the terminal can show
 /// (24-bit, the nearest of 256, or the nearest of 8).
 public enum Color: Hashable, Sendable {
@@ -120,7 +122,8 @@ public struct Grid: Sendable, Equatable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? Int.max, width - x)
         guard limit > 0 else { return 0 }
-        let safe = text.inertForTerminal
+        // Tabs become spaces (a cell grid has no tab stops), then controls are made visible.
+        let safe = (text.contains("\t") ? text.replacingOccurrences(of: "\t", with: "    ") : text).inert()
         let fitted = TextWidth.width(of: safe) <= limit ? safe : (ellipsis ? TextWidth.truncate(safe, to: limit)
                                                                            : TextWidth.clip(safe, to: limit))
         var col = x
@@ -155,27 +158,5 @@ public struct Grid: Sendable, Equatable {
         }
         while line.hasSuffix(" ") { line.removeLast() }
         return line
-    }
-}
-
-extension String {
-    /// Control characters made visible (`^[`), so outside text can never drive the terminal.
-    var inertForTerminal: String {
-        guard unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
-                                                || (0x202A...0x202E).contains($0.value)
-                                                || (0x2066...0x2069).contains($0.value)
-                                                || $0.value == 0x2028 || $0.value == 0x2029 }) else { return self }
-        var out = String.UnicodeScalarView()
-        for s in unicodeScalars {
-            if s == "\t" { out.append(contentsOf: "    ".unicodeScalars); continue }
-            if s.value < 0x20 { out.append("^"); out.append(Unicode.Scalar(UInt8(s.value) + 0x40)); continue }
-            if s.value == 0x7F { out.append(contentsOf: "^?".unicodeScalars); continue }
-            if (0x80...0x9F).contains(s.value) || s.value > 0x2000 && ((0x202A...0x202E).contains(s.value)
-                || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029) {
-                out.append(contentsOf: "<U+\(String(s.value, radix: 16, uppercase: true))>".unicodeScalars); continue
-            }
-            out.append(s)
-        }
-        return String(out)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StrataCatalog
+import StrataTerminal
 
 /// Prints a value as pretty JSON with snake_case keys, sorted for stable output.
 func printJSON<T: Encodable>(_ value: T) throws {

@@ -140,11 +140,4 @@ func sampleCatalog() throws -> Catalog {
         #expect(o.team?.entity.id == "team-a")
     }
 
-    @Test func inertTextShowsControlCharactersVisibly() {
-        #expect("red \u{1B}[31mALERT\u{07}".inert() == "red ^[[31mALERT^G")
-        #expect("a\u{9B}b\u{7F}".inert() == "a\\u{9b}b^?")
-        #expect("line1\nline2\tx".inert(keepLayout: true) == "line1\nline2\tx")
-        #expect("line1\nline2".inert() == "line1^Jline2")
-        #expect("目録 📚".inert() == "目録 📚")
-    }
 }

@@ -184,6 +184,14 @@ import Testing
         #expect(grid.text.contains("Cleaned ^[[2J^[]0;pwned^G orders"))
     }
 
+    @Test func inertTextShowsControlCharactersVisibly() {
+        #expect("red \u{1B}[31mALERT\u{07}".inert() == "red ^[[31mALERT^G")
+        #expect("a\u{9B}b\u{7F}".inert() == "a\\u{9b}b^?")
+        #expect("line1\nline2\tx".inert(keepLayout: true) == "line1\nline2\tx")
+        #expect("line1\nline2".inert() == "line1^Jline2")
+        #expect("目録 📚".inert() == "目録 📚")
+    }
+
     @Test func wideCharactersAlignAndNeverSpill() {
         var grid = Grid(width: 12, height: 1)
         let used = grid.put("目録 📚 Catalog", x: 0, y: 0, .plain, maxWidth: 10)
