@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "StrataCatalog", package: "strata"),
                 .product(name: "StrataImport", package: "strata"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // `make bench`: the search-latency report (p50/p95/max per query, demo and 1M catalogs,

@@ -48,12 +48,6 @@ struct SearchLatency {
 
         @Option(help: ArgumentHelp("Entities in the generated (big) catalog.", valueName: "n"))
         var entities = 1_000_000
-        @Option(help: ArgumentHelp("Seed for the synthetic catalog generator.", valueName: "n"))
-        var seed: UInt64 = 42
-        @Option(name: .customLong("data"), help: ArgumentHelp("Directory for generated catalogs.", valueName: "dir"))
-        var dataDir = "data"
-        @Option(help: ArgumentHelp("Folder the demo catalog is built from.", valueName: "dir"))
-        var demoFolder = "../catalog"
         @Option(help: ArgumentHelp("Time budget per query, in seconds.", valueName: "seconds"))
         var budget = 1.0
         @Option(name: .customLong("min"), help: ArgumentHelp("Minimum timed runs per query.", valueName: "n"))
@@ -66,36 +60,22 @@ struct SearchLatency {
         var noPeers = false
         @Flag(name: .customLong("no-reference"), help: "Skip the reference (pre-fix) SQL statement.")
         var noReference = false
-        @Flag(name: .customLong("no-demo"), help: "Skip the demo catalog.")
-        var noDemo = false
-        @Flag(name: .customLong("no-big"), help: "Skip the generated (big) catalog.")
-        var noBig = false
-        @Flag(help: "Only generate (or check) the big catalog, then exit.")
-        var generateOnly = false
         @Option(parsing: .unconditionalSingleValue,
                 help: ArgumentHelp("Print the top 20 for this query (repeatable; \"QUERY kind=K\" filters by kind) and exit.",
                                    valueName: "query"))
         var show: [String] = []
 
+        @OptionGroup var catalogs: CatalogOptions
+
         var options: Options {
-            Options(entities: entities, seed: seed, dataDir: dataDir, demoFolder: demoFolder, budget: budget,
+            Options(entities: entities, seed: catalogs.seed, dataDir: catalogs.dataDir, demoFolder: catalogs.demoFolder, budget: budget,
                     minIterations: minIterations, maxIterations: maxIterations, peerRuns: peerRuns,
-                    peers: !noPeers, reference: !noReference, demo: !noDemo, big: !noBig,
-                    generateOnly: generateOnly, show: show)
+                    peers: !noPeers, reference: !noReference, demo: !catalogs.noDemo, big: !catalogs.noBig,
+                    generateOnly: catalogs.generateOnly, show: show)
         }
     }
 
-    /// Parses `CommandLine.arguments`: `--help` prints the help and exits 0; a usage error prints
-    /// the error and the usage to stderr and exits 2.
-    static func parse() -> Options {
-        do {
-            return try Arguments.parse().options
-        } catch {
-            if Arguments.exitCode(for: error) == .success { Arguments.exit(withError: error) }
-            log(Arguments.fullMessage(for: error))
-            exit(2)
-        }
-    }
+    static func parse() -> Options { Arguments.parseOrExit2().options }
 
     static func log(_ s: String) {
         FileHandle.standardError.write(Data((s + "\n").utf8))

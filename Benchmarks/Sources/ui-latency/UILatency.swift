@@ -54,12 +54,6 @@ struct UILatency {
         var tables = 100_000
         @Option(help: ArgumentHelp("DAG runs per DAG in the generated catalog.", valueName: "n"))
         var runsPerDag = 5
-        @Option(help: ArgumentHelp("Seed for the synthetic catalog generator.", valueName: "n"))
-        var seed: UInt64 = 42
-        @Option(name: .customLong("data"), help: ArgumentHelp("Directory for generated catalogs.", valueName: "dir"))
-        var dataDir = "data"
-        @Option(help: ArgumentHelp("Folder the demo catalog is built from.", valueName: "dir"))
-        var demoFolder = "../catalog"
         @Option(help: ArgumentHelp("The release strata binary run inside tmux.", valueName: "path"))
         var strata = "../.build/release/strata"
         @Option(help: ArgumentHelp("In-process first-frame samples per catalog.", valueName: "n"))
@@ -70,39 +64,25 @@ struct UILatency {
         var reps = 5
         @Option(help: ArgumentHelp("How often to poll the tmux pane, in milliseconds.", valueName: "ms"))
         var pollMs = 2.0
-        @Flag(name: .customLong("no-demo"), help: "Skip the demo catalog.")
-        var noDemo = false
-        @Flag(name: .customLong("no-big"), help: "Skip the generated (big) catalog.")
-        var noBig = false
         @Flag(name: .customLong("no-process"), help: "Skip the release binary's first frame in tmux.")
         var noProcess = false
         @Flag(name: .customLong("no-keys"), help: "Skip the keystroke-to-frame measurements.")
         var noKeys = false
-        @Flag(help: "Only generate (or check) the big catalog, then exit.")
-        var generateOnly = false
+
+        @OptionGroup var catalogs: CatalogOptions
 
         var options: Options {
             var o = Options()
-            o.tables = tables; o.runsPerDag = runsPerDag; o.seed = seed
-            o.dataDir = dataDir; o.demoFolder = demoFolder; o.strata = strata
+            o.tables = tables; o.runsPerDag = runsPerDag; o.seed = catalogs.seed
+            o.dataDir = catalogs.dataDir; o.demoFolder = catalogs.demoFolder; o.strata = strata
             o.frameSamples = frameSamples; o.processRuns = processRuns; o.reps = reps; o.pollMs = pollMs
-            o.demo = !noDemo; o.big = !noBig; o.process = !noProcess; o.keys = !noKeys
-            o.generateOnly = generateOnly
+            o.demo = !catalogs.noDemo; o.big = !catalogs.noBig; o.process = !noProcess; o.keys = !noKeys
+            o.generateOnly = catalogs.generateOnly
             return o
         }
     }
 
-    /// Parses `CommandLine.arguments`: `--help` prints the help and exits 0; a usage error prints
-    /// the error and the usage to stderr and exits 2.
-    static func parse() -> Options {
-        do {
-            return try Arguments.parse().options
-        } catch {
-            if Arguments.exitCode(for: error) == .success { Arguments.exit(withError: error) }
-            log(Arguments.fullMessage(for: error))
-            exit(2)
-        }
-    }
+    static func parse() -> Options { Arguments.parseOrExit2().options }
 
     static func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
     static func out(_ s: String = "") { print(s); fflush(nil) }
