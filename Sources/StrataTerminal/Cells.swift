@@ -74,7 +74,6 @@ public struct Rect: Hashable, Sendable {
     public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
     /// This rectangle less `n` cells on each side.
     public func inset(_ n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
-    public func rows(from top: Int, count: Int) -> Rect { Rect(x: x, y: y + top, width: width, height: count) }
 }
 
 /// A frame: the whole screen as cells. The UI draws into it; the terminal backend shows it; tests

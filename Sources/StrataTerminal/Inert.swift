@@ -26,3 +26,13 @@ extension String {
             || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value) // bidi overrides
     }
 }
+
+extension String {
+    /// The first sentence, on one line: for listings that have room for one line of a
+    /// description.
+    public var firstSentence: String {
+        let flat = split(whereSeparator: \.isNewline).joined(separator: " ")
+        if let end = flat.range(of: ". ") { return String(flat[..<end.lowerBound]) + "." }
+        return flat
+    }
+}

@@ -63,8 +63,6 @@ public final class App {
         return effects
     }
 
-    public var wantsQuit: Bool { effects.contains(.quit) }
-
     /// Shows a one-line message in the hint bar until the next key.
     public func show(message: String) { toast = message }
 
@@ -143,7 +141,6 @@ public final class App {
         case .none, .handled?: break
         case .open(let d)?: open(d)
         case .message(let m)?: toast = m
-        case .back?: goBack(quitAtHome: false)
         }
     }
 

@@ -240,7 +240,7 @@ enum DetailLines {
             let typeWidth = min(14, columns.map { TextWidth.width(of: $0.type ?? "") }.max() ?? 4)
             for c in columns {
                 out.append(Line([("  " + TextWidth.pad(c.name, to: nameWidth) + "  ", .base),
-                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (oneLine(c.description), .base)]))
+                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (c.description.firstSentence, .base)]))
             }
         }
         if let tasks = d.tasks, !tasks.isEmpty {

@@ -97,7 +97,7 @@ public final class DagScreen: Screen {
         var x = inner.x + 1
         x += grid.put(detail.schedule.map { "schedule \($0)" } ?? "no schedule", x: x, y: inner.y, s.muted)
         if let owner = detail.entity.owner { x += grid.put("  owner \(detail.ownerName ?? owner)", x: x, y: inner.y, s.accent) }
-        grid.put("  " + oneLine(detail.entity.description), x: x, y: inner.y, s.muted, maxWidth: inner.maxX - x)
+        grid.put("  " + detail.entity.description.firstSentence, x: x, y: inner.y, s.muted, maxWidth: inner.maxX - x)
 
         let footerHeight = 3
         let body = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2 - footerHeight)

@@ -145,7 +145,7 @@ public final class HomeScreen: Screen {
 /// What a tool is, in the fewest words: its first sentence without the "Fivetran is" that
 /// the name beside it already says.
 func toolSummary(_ tool: Entity) -> String {
-    var sentence = oneLine(tool.description)
+    var sentence = tool.description.firstSentence
     let words = [tool.name, tool.name.split(separator: " ").first.map(String.init) ?? "", tool.id]
     for w in words where !w.isEmpty {
         for verb in [" is ", " are "] where sentence.lowercased().hasPrefix(w.lowercased()) {
@@ -159,9 +159,3 @@ func toolSummary(_ tool: Entity) -> String {
     return sentence
 }
 
-/// The first sentence of a description, on one line.
-func oneLine(_ text: String) -> String {
-    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-    if let end = flat.range(of: ". ") { return String(flat[..<end.lowerBound]) + "." }
-    return flat
-}

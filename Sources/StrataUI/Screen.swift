@@ -6,7 +6,6 @@ public enum Outcome: Equatable {
     case handled
     case open(Destination)
     case message(String)
-    case back
 }
 
 /// Somewhere the app can go. Entities open on the screen that suits their kind.

@@ -29,10 +29,7 @@ func columns(_ rows: [[String]], indent: String = "") -> [String] {
     }
 }
 
-/// The first sentence of a description, for one-line listings.
+/// The first sentence of a description, cut to `max` columns, for one-line listings.
 func firstSentence(_ text: String, max: Int = 100) -> String {
-    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-    var sentence = flat
-    if let end = flat.range(of: ". ") { sentence = String(flat[..<end.lowerBound]) + "." }
-    return sentence.count > max ? String(sentence.prefix(max - 1)) + "…" : sentence
+    TextWidth.truncate(text.firstSentence, to: max)
 }
