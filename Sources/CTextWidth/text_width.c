@@ -11,7 +11,7 @@ static void init_locale(void) {
 
 int strata_wcwidth(unsigned int scalar) {
     pthread_once(&once, init_locale);
-    if (utf8_locale == (locale_t)0) return scalar < 0x7f ? 1 : 1;
+    if (utf8_locale == (locale_t)0) return 1;   /* no C.UTF-8 locale: assume one column */
     locale_t old = uselocale(utf8_locale);
     int w = wcwidth((wchar_t)scalar);
     uselocale(old);

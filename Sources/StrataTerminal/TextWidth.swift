@@ -8,7 +8,7 @@ public enum TextWidth {
     public static func width(of g: Character) -> Int {
         let scalars = g.unicodeScalars
         guard let first = scalars.first else { return 0 }
-        if first.value < 0x7F { return first.value < 0x20 ? 1 : 1 }
+        if first.value < 0x7F { return 1 }   // ASCII; controls are drawn as visible ^X
         let w = Int(strata_wcwidth(first.value))
         if w < 0 { return 1 }
         return w

@@ -260,7 +260,8 @@ public final class App {
 
     private func renderTitle(_ grid: inout Grid) {
         let s = context.styles
-        grid.fill(Rect(x: 0, y: 0, width: width, height: 1), s.title.with(reverse: !noColor && !theme.monochrome ? false : true))
+        // Without colour the title bar stands out in reverse video.
+        grid.fill(Rect(x: 0, y: 0, width: width, height: 1), s.title.with(reverse: noColor || theme.monochrome))
         var x = grid.put(" strata ", x: 0, y: 0, s.title)
         if !catalogLabel.isEmpty { x += grid.put("· \(catalogLabel) ", x: x, y: 0, s.muted) }
         let crumbs = (back.suffix(2).map(\.title) + [screen.title]).joined(separator: " › ")

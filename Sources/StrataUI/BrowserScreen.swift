@@ -16,6 +16,8 @@ public final class BrowserScreen: Screen {
     /// The entity shown on the right.
     private(set) var shown: Entity?
     var shownLog: (path: String, title: String)?
+    /// What the detail pane shows, kept so a resize re-wraps it without asking the catalog again.
+    var shownDetail: EntityDetail?
     var layout = (nav: Rect(x: 0, y: 0, width: 0, height: 0), detail: Rect(x: 0, y: 0, width: 0, height: 0),
                   lineage: Rect(x: 0, y: 0, width: 0, height: 0))
     var detailWidth = 60
@@ -148,6 +150,7 @@ public final class BrowserScreen: Screen {
             return (d, log)
         }
         shownLog = log.map { (path: $0.0, title: $0.1) }
+        shownDetail = d
         detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
         try loadLineage()
     }
@@ -172,14 +175,12 @@ public final class BrowserScreen: Screen {
         nav.render(into: &grid, area: navInner, context: context, focused: focus == 0)
         let detailTitle = shown.map { "\($0.kind.rawValue) · \($0.id)" } ?? "Detail"
         let detailInner = grid.box(detailRect, title: detailTitle, style: focus == 1 ? s.accent : s.border, titleStyle: s.title)
-        if detailInner.width - 1 != detailWidth, let shown {
+        if detailInner.width - 1 != detailWidth, let d = shownDetail {
             // Re-wrap once for the new width (a resize), not on every frame.
             detailWidth = detailInner.width - 1
-            if let d = try? catalog.read({ try $0.detail(shown.id, runLimit: 5) }) {
-                let selected = detail.selected
-                detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
-                if let selected, selected < detail.lines.count, detail.lines[selected].target != nil { detail.selected = selected }
-            }
+            let selected = detail.selected
+            detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
+            if let selected, selected < detail.lines.count, detail.lines[selected].target != nil { detail.selected = selected }
         }
         detail.render(into: &grid, area: detailInner, context: context, focused: focus == 1)
         let lineageTitle = "lineage · \(upstream ? "upstream" : "downstream") · \(depth) hop\(depth == 1 ? "" : "s")"

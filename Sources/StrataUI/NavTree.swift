@@ -44,14 +44,11 @@ struct NavTree {
     var roots: [Node]
     var rows: [Row] = []
     var cursor = ListCursor(count: 0)
-    let stagePositions: [String: Int]
 
     init(catalog: Catalog) throws {
         self.catalog = catalog
-        let counts = try catalog.read { r in Dictionary(uniqueKeysWithValues: try EntityKind.allCases.map { ($0, try r.count(kind: $0)) }) }
-        stagePositions = try catalog.read { r in
-            Dictionary(uniqueKeysWithValues: try r.stageOrder().map { ($0.stage.id, $0.position) })
-        }
+        let byName = try catalog.read { try $0.kindCounts() }
+        let counts = Dictionary(uniqueKeysWithValues: EntityKind.allCases.map { ($0, byName[$0.rawValue] ?? 0) })
         roots = [Node(.stagesGroup, label: "By stage (\(counts[.stage] ?? 0))", depth: 0)]
         for kind in [EntityKind.table, .dag, .dashboard, .tool, .owner, .term] where (counts[kind] ?? 0) > 0 {
             let label = kind == .term ? "Glossary" : kind.plural.prefix(1).uppercased() + kind.plural.dropFirst()

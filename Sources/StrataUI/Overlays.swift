@@ -297,15 +297,16 @@ struct CommandOverlay {
         let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         if parts.count <= 1 {
             let word = parts.first ?? ""
-            let names = commands.map(\.name) + app.keymap.specs.map(\.name)
-            return names.filter { $0.hasPrefix(word) }.map { commands.map(\.name).contains($0) && $0 != "q" && $0 != "home" && $0 != "help" ? $0 + " " : $0 }
+            // Commands that take an argument complete with a space after them.
+            let commandNames = commands.map { $0.args.isEmpty ? $0.name : $0.name + " " }
+            return (commandNames + app.keymap.specs.map(\.name)).filter { $0.hasPrefix(word) }
         }
         let (command, arg) = (parts[0], parts[1])
         switch command {
         case "theme":
             return app.themeProvider.names.filter { $0.hasPrefix(arg) }.map { "theme \($0)" }
         case "open", "owner", "lineage", "dag":
-            let kind: EntityKind? = command == "dag" ? .dag : command == "owner" ? nil : nil
+            let kind: EntityKind? = command == "dag" ? .dag : nil
             let prefix = arg.hasPrefix("+") ? "+" : ""
             let query = String(arg.dropFirst(prefix.count))
             guard !query.isEmpty else { return [] }

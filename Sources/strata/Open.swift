@@ -67,11 +67,12 @@ enum Themes {
         var bundled: String
         var user: String?
         var provider: ThemeProvider {
-            let names = ThemeLoader.available(bundledDir: bundled, userDir: user).filter { $0.problem == nil }.map(\.name)
-            return ThemeProvider(names: names) { name in
-                guard names.contains(name) || ThemeLoader.available(bundledDir: bundled, userDir: user)
-                    .contains(where: { $0.name == name }) else { return nil }
-                return ThemeLoader.load(name: name, bundledDir: bundled, userDir: user)
+            // Read the theme folders once; a broken theme is still found by name (it loads as the
+            // default with a warning) but is left out of `T`'s cycle.
+            let themes = ThemeLoader.available(bundledDir: bundled, userDir: user)
+            let known = Set(themes.map(\.name))
+            return ThemeProvider(names: themes.filter { $0.problem == nil }.map(\.name)) { name in
+                known.contains(name) ? ThemeLoader.load(name: name, bundledDir: bundled, userDir: user) : nil
             }
         }
     }
