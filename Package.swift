@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, top to bottom (each knows nothing of the ones above it):
-//   strata (executable) -> StrataImport -> StrataCatalog
+//   strata (executable) -> StrataUI, StrataImport, StrataLineage -> StrataCatalog
 // StrataYAML (diagnostics and YAML reading with line numbers) serves StrataImport and StrataUI.
 // The terminal backend, UI, lineage and log modules join this list as they land.
 let package = Package(
@@ -18,6 +18,7 @@ let package = Package(
         // For the UI benchmarks in Benchmarks/ (a separate package can only use products).
         .library(name: "StrataUI", targets: ["StrataUI"]),
         .library(name: "StrataTerminal", targets: ["StrataTerminal"]),
+        .library(name: "StrataLineage", targets: ["StrataLineage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -43,15 +44,17 @@ let package = Package(
             name: "StrataImport",
             dependencies: ["StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
+        // Lineage: the edge graph as arrays, dbt's selector grammar, closures, paths, cycles.
+        .target(name: "StrataLineage", dependencies: ["StrataCatalog", "StrataYAML"]),
         // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
         .target(
             name: "StrataUI",
-            dependencies: ["StrataTerminal", "StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataTerminal", "StrataCatalog", "StrataLineage", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataCatalog", "StrataImport", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal",
+                "StrataCatalog", "StrataImport", "StrataLineage", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +70,7 @@ let package = Package(
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "StrataLineageTests", dependencies: ["StrataLineage", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
         .testTarget(name: "StrataCursesTests", dependencies: ["StrataCurses"]),
         // Drives the built binary in tmux; depends on it so `swift test` builds it first.
         .testTarget(name: "StrataE2ETests", dependencies: ["strata", "StrataTestSupport"]),

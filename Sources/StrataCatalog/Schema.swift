@@ -19,6 +19,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v3-search-prefixes", migrate: addSearchPrefixes)
         migrator.registerMigration("v4-kind-stage-index", migrate: addKindStageIndex)
         migrator.registerMigration("v5-navigator-indexes", migrate: addNavigatorIndexes)
+        migrator.registerMigration("v7-lineage", migrate: addLineageCache)
         return migrator
     }()
 
@@ -172,6 +173,33 @@ public enum CatalogSchema {
     private static func addNavigatorIndexes(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX entity_stage_kind_name ON entity(stage, kind, name)")
         try db.execute(sql: "CREATE INDEX entity_owner_kind_name ON entity(owner, kind, name)")
+    }
+
+    /// The last dot-separated part of an entity id (`analytics.marts.fct_orders` → `fct_orders`),
+    /// written with SQLite's own functions so an index can be built on it and the sqlite3 shell
+    /// still reads the file: `rtrim` strips the trailing run of non-dot characters, leaving the
+    /// prefix, whose length is where the last part starts.
+    public static let idLeafSQL = "substr(id, length(rtrim(id, replace(id, '.', ''))) + 1)"
+
+    /// v7: what the lineage engine needs to stay interactive on a million edges.
+    /// - `lineage_cache` keeps the edge graph as compact integer arrays (entity nums, CSR), so a
+    ///   process loads it in a few milliseconds instead of joining every edge to its entities.
+    ///   Triggers empty it whenever an edge or an entity is added, removed or renumbered; the
+    ///   next reader rebuilds it.
+    /// - A bare selector name (`fct_orders`) resolves on the last part of ids, as dbt's fqn
+    ///   lookup does on a node's name: `entity_leaf` indexes that part.
+    private static func addLineageCache(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE lineage_cache (key TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL);
+            CREATE TRIGGER lineage_cache_edge_insert AFTER INSERT ON edge BEGIN DELETE FROM lineage_cache; END;
+            CREATE TRIGGER lineage_cache_edge_delete AFTER DELETE ON edge BEGIN DELETE FROM lineage_cache; END;
+            CREATE TRIGGER lineage_cache_edge_update AFTER UPDATE ON edge BEGIN DELETE FROM lineage_cache; END;
+            CREATE TRIGGER lineage_cache_entity_insert AFTER INSERT ON entity BEGIN DELETE FROM lineage_cache; END;
+            CREATE TRIGGER lineage_cache_entity_delete AFTER DELETE ON entity BEGIN DELETE FROM lineage_cache; END;
+            CREATE TRIGGER lineage_cache_entity_renumber AFTER UPDATE OF num, id ON entity
+                BEGIN DELETE FROM lineage_cache; END;
+            CREATE INDEX entity_leaf ON entity(\(idLeafSQL));
+            """)
     }
 }
 

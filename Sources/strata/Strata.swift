@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataCatalog
 import StrataImport
+import StrataLineage
 import StrataYAML
 
 /// Exit codes: 0 ok, 1 a problem with the input, 2 usage.
@@ -16,7 +17,7 @@ struct Strata: ParsableCommand {
             $XDG_CACHE_HOME/strata/.
             """,
         subcommands: [Open.self, Build.self, Check.self, Stats.self, Stages.self, Search.self, Show.self,
-                      Owners.self, ThemesCommand.self, KeysCommand.self],
+                      Owners.self, Lineage.self, ThemesCommand.self, KeysCommand.self],
         defaultSubcommand: Open.self
     )
 
@@ -37,6 +38,13 @@ struct Strata: ParsableCommand {
             printError(problems.description)
             Foundation.exit(1)
         } catch let error as CatalogError {
+            printError("strata: \(error)")
+            Foundation.exit(1)
+        } catch let error as SelectorError {
+            // A malformed selector is a usage error; the message says what to write instead.
+            printError("strata: \(error)")
+            Foundation.exit(2)
+        } catch let error as LineageError {
             printError("strata: \(error)")
             Foundation.exit(1)
         } catch {

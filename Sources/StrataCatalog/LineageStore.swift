@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+
+/// One direction of the edge graph as compressed sparse rows over entity nums: the neighbours
+/// of node `n` are `targets[offsets[n] ..< offsets[n + 1]]`, and `sources[i]` names who
+/// asserted edge `i` (an index into `LineageArrays.sourceNames`).
+public struct AdjacencyRows: Sendable {
+    public let offsets: [Int32]
+    public let targets: [Int32]
+    public let sources: [UInt8]
+
+    public init(offsets: [Int32], targets: [Int32], sources: [UInt8]) {
+        self.offsets = offsets; self.targets = targets; self.sources = sources
+    }
+
+    /// Number of node slots (the largest entity num + 1).
+    public var nodeCount: Int { max(0, offsets.count - 1) }
+}
+
+/// The whole edge graph, both directions, keyed by entity num.
+public struct LineageArrays: Sendable {
+    /// For each node, the nodes it reads from (edges into it).
+    public let upstream: AdjacencyRows
+    /// For each node, the nodes that read from it (edges out of it).
+    public let downstream: AdjacencyRows
+    public let sourceNames: [String]
+
+    public var nodeCount: Int { upstream.nodeCount }
+    public var edgeCount: Int { upstream.targets.count }
+}
+
+/// An entity as the lineage engine shows it.
+public struct LineageNodeInfo: Sendable, Equatable {
+    public var num: Int32
+    public var id: String
+    public var kind: EntityKind
+    public var name: String
+    public var stage: String?
+    public var owner: String?
+}
+
+extension Catalog {
+    /// The edge graph as compact arrays. Read from the catalog's `lineage_cache` when it is
+    /// current; otherwise built from the edges (one pass) and stored for the next process,
+    /// unless the catalog was opened read-only.
+    public func lineageArrays() throws -> LineageArrays {
+        if let cached = try db.read({ try LineageCacheCodec.load($0) }) { return cached }
+        let built = try db.read { try LineageCacheCodec.build($0) }
+        // Storing is an optimisation: a read-only catalog (or a busy one) still answers.
+        try? db.write { try LineageCacheCodec.store(built, $0) }
+        return built
+    }
+}
+
+/// Reads, builds and writes the compact edge arrays kept in `lineage_cache`.
+enum LineageCacheCodec {
+    static let format = "csr-1"
+
+    static func load(_ db: Database) throws -> LineageArrays? {
+        var rows: [String: Data] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, data FROM lineage_cache") {
+            rows[row["key"]] = row["data"]
+        }
+        guard let f = rows["format"], String(decoding: f, as: UTF8.self) == format,
+              let names = rows["sources"],
+              let uo = rows["up.offsets"], let ut = rows["up.targets"], let us = rows["up.sources"],
+              let dO = rows["down.offsets"], let dt = rows["down.targets"], let ds = rows["down.sources"]
+        else { return nil }
+        return LineageArrays(
+            upstream: AdjacencyRows(offsets: int32s(uo), targets: int32s(ut), sources: [UInt8](us)),
+            downstream: AdjacencyRows(offsets: int32s(dO), targets: int32s(dt), sources: [UInt8](ds)),
+            sourceNames: String(decoding: names, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+
+    static func build(_ db: Database) throws -> LineageArrays {
+        let maxNum = try Int64.fetchOne(db, sql: "SELECT max(num) FROM entity") ?? 0
+        guard maxNum < Int64(Int32.max) else {
+            throw CatalogError.notACatalog(path: db.description, reason: "entity numbers beyond 2^31")
+        }
+        let n = Int(maxNum) + 1
+        var sourceNames: [String] = []
+        var sourceIndex: [String: UInt8] = [:]
+        var from: [Int32] = [], to: [Int32] = [], src: [UInt8] = []
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT f.num, t.num, e.source FROM edge e
+            JOIN entity f ON f.id = e.from_id JOIN entity t ON t.id = e.to_id
+            """)
+        while let row = try cursor.next() {
+            from.append(Int32(row[0] as Int64))
+            to.append(Int32(row[1] as Int64))
+            let name: String = row[2]
+            if let i = sourceIndex[name] {
+                src.append(i)
+            } else {
+                let i = UInt8(truncatingIfNeeded: min(sourceNames.count, 255))
+                sourceNames.append(name); sourceIndex[name] = i; src.append(i)
+            }
+        }
+        return LineageArrays(upstream: csr(n, keys: to, values: from, sources: src),
+                             downstream: csr(n, keys: from, values: to, sources: src),
+                             sourceNames: sourceNames)
+    }
+
+    /// Groups `values` by `keys` (a counting sort), keeping each edge's source beside it.
+    static func csr(_ n: Int, keys: [Int32], values: [Int32], sources: [UInt8]) -> AdjacencyRows {
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        for k in keys { offsets[Int(k) + 1] += 1 }
+        for i in 0..<n { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var targets = [Int32](repeating: 0, count: keys.count)
+        var outSources = [UInt8](repeating: 0, count: keys.count)
+        for i in keys.indices {
+            let k = Int(keys[i])
+            let at = Int(fill[k])
+            targets[at] = values[i]; outSources[at] = sources[i]
+            fill[k] += 1
+        }
+        return AdjacencyRows(offsets: offsets, targets: targets, sources: outSources)
+    }
+
+    static func store(_ a: LineageArrays, _ db: Database) throws {
+        let rows: [(String, Data)] = [
+            ("format", Data(format.utf8)),
+            ("sources", Data(a.sourceNames.joined(separator: "\n").utf8)),
+            ("up.offsets", data(a.upstream.offsets)), ("up.targets", data(a.upstream.targets)),
+            ("up.sources", Data(a.upstream.sources)),
+            ("down.offsets", data(a.downstream.offsets)), ("down.targets", data(a.downstream.targets)),
+            ("down.sources", Data(a.downstream.sources)),
+        ]
+        try db.execute(sql: "DELETE FROM lineage_cache")
+        for (key, value) in rows {
+            try db.execute(sql: "INSERT INTO lineage_cache(key, data) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    static func data(_ values: [Int32]) -> Data {
+        values.withUnsafeBytes { Data($0) }
+    }
+
+    /// Copies (a blob's bytes need not be aligned for Int32).
+    static func int32s(_ d: Data) -> [Int32] {
+        let count = d.count / 4
+        return [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            d.withUnsafeBytes { raw in
+                if let base = raw.baseAddress, count > 0 {
+                    memcpy(buffer.baseAddress!, base, count * 4)
+                }
+            }
+            initialized = count
+        }
+    }
+}
+
+// MARK: Lookups for selectors
+
+/// Glob patterns as dbt's selectors take them (`*`, `?`, `[...]`), matched by SQLite's GLOB.
+extension CatalogReader {
+    /// Entity kinds that take part in lineage; a bare name never resolves to a stage or a person.
+    public static let lineageKinds: [EntityKind] = [.table, .task, .dag, .dashboard]
+    private var lineageKindList: String { Self.lineageKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
+
+    /// True when the catalog has dbt's view of nodes (an import from a dbt manifest).
+    public func hasDbtNodes() throws -> Bool {
+        guard try db.tableExists("dbt_node") else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dbt_node)") ?? false
+    }
+
+    public func lineageNum(ofID id: String) throws -> Int32? {
+        try Int64.fetchOne(db, sql: "SELECT num FROM entity WHERE id = ?", arguments: [id]).map { Int32($0) }
+    }
+
+    /// Lineage entities (not dbt nodes) whose id ends in `.leaf` or is `leaf`.
+    public func lineageNums(leaf: String) throws -> [Int32] {
+        try nums("""
+            SELECT num FROM entity WHERE \(CatalogSchema.idLeafSQL) = ? AND kind IN (\(lineageKindList))
+            \(try dbtExclusion())
+            """, [leaf])
+    }
+
+    /// Lineage entities (not dbt nodes) whose id starts with `prefix.`.
+    public func lineageNums(idPrefix prefix: String) throws -> [Int32] {
+        // '/' sorts right after '.', so this range is exactly the ids starting with "prefix.".
+        try nums("""
+            SELECT num FROM entity WHERE id > ? AND id < ? AND kind IN (\(lineageKindList))
+            \(try dbtExclusion())
+            """, [prefix + ".", prefix + "/"])
+    }
+
+    /// Every lineage entity with its id, for glob matching on dotted names.
+    public func lineageIDs() throws -> [(num: Int32, id: String)] {
+        try Row.fetchAll(db, sql: "SELECT num, id FROM entity WHERE kind IN (\(lineageKindList)) \(try dbtExclusion())")
+            .map { (Int32($0[0] as Int64), $0[1]) }
+    }
+
+    /// dbt nodes with their fqn, resource type, package and file: what dbt's methods match on.
+    public func dbtNodes() throws -> [DbtNodeKey] {
+        guard try db.tableExists("dbt_node") else { return [] }
+        return try Row.fetchAll(db, sql: """
+            SELECT e.num, d.resource_type, d.package_name, d.fqn, d.original_file_path
+            FROM dbt_node d JOIN entity e ON e.id = d.id
+            """).map {
+            DbtNodeKey(num: Int32($0[0] as Int64), resourceType: $0[1], package: $0[2],
+                       fqn: ($0[3] as String).split(separator: ".", omittingEmptySubsequences: false).map(String.init),
+                       path: $0[4])
+        }
+    }
+
+    /// Entities with a tag matching the glob.
+    public func lineageNums(tagGlob: String) throws -> [Int32] {
+        // Tags are stored one per line.
+        try nums("""
+            SELECT DISTINCT e.num FROM entity e, json_each('["' || replace(replace(replace(e.tags, '\\', '\\\\'), '"', '\\"'), char(10), '","') || '"]') t
+            WHERE e.tags != '' AND t.value GLOB ? AND e.kind IN (\(lineageKindList))
+            """, [tagGlob])
+    }
+
+    /// Entities owned by an owner matching the glob, or by a member of a team matching it.
+    public func lineageNums(ownerGlob: String) throws -> [Int32] {
+        try nums("""
+            SELECT e.num FROM entity e LEFT JOIN owner o ON o.id = e.owner
+            WHERE (e.owner GLOB ?1 OR o.team GLOB ?1) AND e.kind IN (\(lineageKindList))
+            """, [ownerGlob])
+    }
+
+    public func lineageNums(stageGlob: String) throws -> [Int32] {
+        try nums("SELECT num FROM entity WHERE stage GLOB ? AND kind IN (\(lineageKindList))", [stageGlob])
+    }
+
+    public func lineageNums(kindGlob: String) throws -> [Int32] {
+        try nums("SELECT num FROM entity WHERE kind GLOB ? AND kind IN (\(lineageKindList))", [kindGlob])
+    }
+
+    /// Entities recorded as coming from a file whose path matches (or lies under) the pattern.
+    public func lineageNums(sourceFileGlob glob: String) throws -> [Int32] {
+        try nums("""
+            SELECT DISTINCT e.num FROM entity_source s JOIN entity e ON e.id = s.entity_id
+            WHERE (s.file GLOB ?1 OR s.file GLOB ?1 || '/*') AND e.kind IN (\(lineageKindList))
+            """, [glob])
+    }
+
+    /// Tasks of the DAGs among `nums`: selecting a DAG selects what it runs.
+    public func taskNums(ofDagNums dagNums: [Int32]) throws -> [Int32] {
+        var out: [Int32] = []
+        let statement = try db.cachedStatement(sql: """
+            SELECT t.num FROM entity d JOIN task k ON k.dag_id = d.id JOIN entity t ON t.id = k.id
+            WHERE d.num = ? AND d.kind = 'dag'
+            """)
+        for n in dagNums {
+            out += try Int64.fetchAll(statement, arguments: [Int64(n)]).map { Int32($0) }
+        }
+        return out
+    }
+
+    /// The entities behind nums, in the order asked (missing ones left out).
+    public func lineageNodes(_ nums: [Int32]) throws -> [LineageNodeInfo] {
+        let statement = try db.cachedStatement(sql: "SELECT num, id, kind, name, stage, owner FROM entity WHERE num = ?")
+        var out: [LineageNodeInfo] = []
+        out.reserveCapacity(nums.count)
+        for n in nums {
+            guard let row = try Row.fetchOne(statement, arguments: [Int64(n)]) else { continue }
+            out.append(LineageNodeInfo(num: n, id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
+                                       name: row["name"], stage: row["stage"], owner: row["owner"]))
+        }
+        return out
+    }
+
+    /// Last id parts sharing the first letters of `name`: candidates for "did you mean".
+    public func lineageLeaves(sharingPrefixWith name: String, limit: Int = 2000) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT DISTINCT \(CatalogSchema.idLeafSQL) FROM entity
+            WHERE kind IN (\(lineageKindList)) AND \(CatalogSchema.idLeafSQL) LIKE ? ESCAPE '\\' LIMIT ?
+            """, arguments: [Self.escapeLike(String(name.prefix(2))) + "%", limit])
+    }
+
+    private func dbtExclusion() throws -> String {
+        try db.tableExists("dbt_node") ? "AND id NOT IN (SELECT id FROM dbt_node)" : ""
+    }
+
+    private func nums(_ sql: String, _ arguments: StatementArguments) throws -> [Int32] {
+        try Int64.fetchAll(db, sql: sql, arguments: arguments).map { Int32($0) }
+    }
+}
+
+/// What dbt's selector methods match a node on.
+public struct DbtNodeKey: Sendable {
+    public var num: Int32
+    public var resourceType: String
+    public var package: String
+    public var fqn: [String]
+    public var path: String
+}

@@ -1,0 +1,195 @@
+import StrataCatalog
+
+/// Which way to walk: toward what a node reads from, or toward what reads from it.
+public enum LineageDirection: Sendable {
+    case upstream, downstream
+
+    public var flipped: LineageDirection { self == .upstream ? .downstream : .upstream }
+}
+
+/// Nodes reached by a walk, in breadth-first order, with their depth in edges.
+public struct Reach: Sendable {
+    public var nodes: [Int32] = []
+    public var depths: [Int32] = []
+
+    public var count: Int { nodes.count }
+}
+
+/// The catalog's edge graph held as integer arrays, walked without touching SQLite. Built once
+/// per process from `Catalog.lineageArrays()`; every closure afterwards costs only the nodes it
+/// reaches.
+public final class LineageGraph: @unchecked Sendable {
+    public let arrays: LineageArrays
+    /// Per-node stamp of the walk that last visited it, so a walk needs no clearing pass.
+    private var seenStamp: [UInt32]
+    private var stamp: UInt32 = 0
+
+    public init(_ arrays: LineageArrays) {
+        self.arrays = arrays
+        seenStamp = [UInt32](repeating: 0, count: arrays.nodeCount)
+    }
+
+    public var nodeCount: Int { arrays.nodeCount }
+
+    func rows(_ direction: LineageDirection) -> AdjacencyRows {
+        direction == .upstream ? arrays.upstream : arrays.downstream
+    }
+
+    /// Direct neighbours of one node (the node's own edges, duplicates by source merged).
+    public func neighbors(of node: Int32, _ direction: LineageDirection) -> [Int32] {
+        let r = rows(direction)
+        guard node >= 0, Int(node) < r.nodeCount else { return [] }
+        var out: [Int32] = []
+        for i in Int(r.offsets[Int(node)])..<Int(r.offsets[Int(node) + 1]) where !out.contains(r.targets[i]) {
+            out.append(r.targets[i])
+        }
+        return out
+    }
+
+    /// Sources ("dbt", "openlineage", …) of the edges from `a` to `b` (in that direction of
+    /// data flow: `a` is read by `b`).
+    public func edgeSources(from a: Int32, to b: Int32) -> [String] {
+        let r = arrays.downstream
+        guard a >= 0, Int(a) < r.nodeCount else { return [] }
+        var out: [String] = []
+        for i in Int(r.offsets[Int(a)])..<Int(r.offsets[Int(a) + 1]) where r.targets[i] == b {
+            let s = Int(r.sources[i])
+            out.append(s < arrays.sourceNames.count ? arrays.sourceNames[s] : "?")
+        }
+        return out
+    }
+
+    private func nextStamp() -> UInt32 {
+        if stamp == UInt32.max {
+            for i in seenStamp.indices { seenStamp[i] = 0 }
+            stamp = 0
+        }
+        stamp += 1
+        return stamp
+    }
+
+    /// Breadth-first walk from `seeds` (depth 0) up to `maxDepth` edges (nil: no limit).
+    /// Every node is reached once, so cycles end the walk instead of looping it.
+    public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) -> Reach {
+        let r = rows(direction)
+        let mark = nextStamp()
+        var reach = Reach()
+        let limit = Int32(clamping: maxDepth ?? Int(Int32.max))
+        seenStamp.withUnsafeMutableBufferPointer { seen in
+            r.offsets.withUnsafeBufferPointer { offsets in
+                r.targets.withUnsafeBufferPointer { targets in
+                    for s in seeds where s >= 0 && Int(s) < seen.count && seen[Int(s)] != mark {
+                        seen[Int(s)] = mark
+                        reach.nodes.append(s); reach.depths.append(0)
+                    }
+                    var head = 0
+                    while head < reach.nodes.count {
+                        let node = Int(reach.nodes[head])
+                        let depth = reach.depths[head]
+                        head += 1
+                        if depth >= limit { continue }
+                        for i in Int(offsets[node])..<Int(offsets[node + 1]) {
+                            let t = Int(targets[i])
+                            if seen[t] != mark {
+                                seen[t] = mark
+                                reach.nodes.append(Int32(t)); reach.depths.append(depth + 1)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return reach
+    }
+
+    /// Counts of direct and of all neighbours of a node in one direction (all: the closure
+    /// without the node itself).
+    public func neighbourCounts(of node: Int32, _ direction: LineageDirection) -> (direct: Int, total: Int) {
+        (neighbors(of: node, direction).count, walk(from: [node], direction).count - 1)
+    }
+
+    /// The shortest paths (as node lists, `from` first) along which data flows from `from` to
+    /// `to`, at most `limit` of them, and every node that lies on some path between them.
+    public func paths(from: Int32, to: Int32, limit: Int = 10) -> (paths: [[Int32]], onAnyPath: [Int32]) {
+        let down = walk(from: [from], .downstream)
+        let downSet = Set(down.nodes)
+        guard downSet.contains(to) else { return ([], []) }
+        let up = walk(from: [to], .upstream)
+        let between = up.nodes.filter { downSet.contains($0) }
+        let allowed = Set(between)
+        // Breadth-first from `from` inside the nodes between, keeping every shortest parent.
+        var depth: [Int32: Int] = [from: 0]
+        var parents: [Int32: [Int32]] = [:]
+        var frontier = [from]
+        while !frontier.isEmpty, depth[to] == nil {
+            var next: [Int32] = []
+            for node in frontier {
+                for t in neighbors(of: node, .downstream) where allowed.contains(t) {
+                    if depth[t] == nil { depth[t] = depth[node]! + 1; next.append(t) }
+                    if depth[t] == depth[node]! + 1 { parents[t, default: []].append(node) }
+                }
+            }
+            frontier = next
+        }
+        var paths: [[Int32]] = []
+        func unwind(_ node: Int32, _ suffix: [Int32]) {
+            guard paths.count < limit else { return }
+            if node == from { paths.append([from] + suffix); return }
+            for p in parents[node] ?? [] { unwind(p, [node] + suffix) }
+        }
+        unwind(to, [])
+        return (paths, between)
+    }
+
+    /// Cycles among `nodes` (strongly connected parts of more than one node, or a node with an
+    /// edge to itself), each as a list of nodes. Iterative Tarjan, so deep graphs cannot
+    /// overflow the stack.
+    public func cycles(among nodes: [Int32]) -> [[Int32]] {
+        let inSet = Set(nodes)
+        let r = arrays.downstream
+        var index: [Int32: Int] = [:], low: [Int32: Int] = [:]
+        var onStack = Set<Int32>(), stack: [Int32] = []
+        var counter = 0
+        var found: [[Int32]] = []
+        for start in nodes where index[start] == nil {
+            // Frames: node and the position of the next edge to look at.
+            var frames: [(node: Int32, edge: Int)] = [(start, Int(r.offsets[Int(start)]))]
+            index[start] = counter; low[start] = counter; counter += 1
+            stack.append(start); onStack.insert(start)
+            while let top = frames.last {
+                let v = top.node
+                let end = Int(r.offsets[Int(v) + 1])
+                var e = top.edge
+                var descended = false
+                while e < end {
+                    let w = r.targets[e]
+                    e += 1
+                    guard inSet.contains(w) else { continue }
+                    if index[w] == nil {
+                        frames[frames.count - 1].edge = e
+                        index[w] = counter; low[w] = counter; counter += 1
+                        stack.append(w); onStack.insert(w)
+                        frames.append((w, Int(r.offsets[Int(w)])))
+                        descended = true
+                        break
+                    } else if onStack.contains(w) {
+                        low[v] = min(low[v]!, index[w]!)
+                    }
+                }
+                if descended { continue }
+                frames.removeLast()
+                if let parent = frames.last { low[parent.node] = min(low[parent.node]!, low[v]!) }
+                if low[v] == index[v] {
+                    var part: [Int32] = []
+                    while let w = stack.popLast() {
+                        onStack.remove(w); part.append(w)
+                        if w == v { break }
+                    }
+                    let selfLoop = part.count == 1 && neighbors(of: v, .downstream).contains(v)
+                    if part.count > 1 || selfLoop { found.append(part.reversed()) }
+                }
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import StrataCatalog
+import StrataYAML
+
+/// What a selection picked: nodes with their depth (edges from the nearest node the selector
+/// named), and notes worth telling the user (an ambiguous name, cycles).
+public struct LineageResult: Sendable {
+    public var nodes: [Int32]
+    public var depth: [Int32: Int]
+    public var notes: [String]
+}
+
+public enum LineageError: Error, CustomStringConvertible, Equatable {
+    case noMatch(selector: String, suggestions: [String])
+    case unknownNode(String, suggestions: [String])
+
+    public var description: String {
+        switch self {
+        case .noMatch(let s, let suggestions):
+            "selector '\(s)' matches no node" + Self.hint(suggestions)
+        case .unknownNode(let s, let suggestions):
+            "no node '\(s)' in the catalog" + Self.hint(suggestions)
+        }
+    }
+
+    private static func hint(_ s: [String]) -> String {
+        s.isEmpty ? "" : "; did you mean " + s.map { "'\($0)'" }.joined(separator: ", ") + "?"
+    }
+}
+
+/// Lineage questions over one catalog: selections in dbt's grammar, closures, paths, cycles.
+/// The edge graph is loaded once, as arrays; the catalog is asked only to turn names into
+/// nodes and nodes into names.
+public final class LineageEngine: @unchecked Sendable {
+    public let catalog: Catalog
+    public let graph: LineageGraph
+    private var dbtNodesCache: [DbtNodeKey]?
+
+    public init(catalog: Catalog) throws {
+        self.catalog = catalog
+        graph = LineageGraph(try catalog.lineageArrays())
+    }
+
+    // MARK: Selecting
+
+    /// Evaluates `selection` minus `exclude`. `depthLimit` caps every `+` (and `@`) at that
+    /// many edges.
+    public func select(_ selection: Selection, exclude: Selection? = nil, depthLimit: Int? = nil) throws -> LineageResult {
+        var notes: [String] = []
+        var depth: [Int32: Int] = [:]
+        for member in selection.members {
+            var memberDepth: [Int32: Int]?
+            for atom in member {
+                let reached = try evaluate(atom, depthLimit: depthLimit, notes: &notes)
+                if let current = memberDepth {
+                    memberDepth = current.filter { reached[$0.key] != nil }
+                } else {
+                    memberDepth = reached
+                }
+            }
+            for (node, d) in memberDepth ?? [:] { depth[node] = min(d, depth[node] ?? Int.max) }
+        }
+        if let exclude {
+            let excluded = try select(exclude, depthLimit: depthLimit)
+            for n in excluded.nodes { depth[n] = nil }
+        }
+        let nodes = depth.keys.sorted { (depth[$0]!, $0) < (depth[$1]!, $1) }
+        for cycle in graph.cycles(among: nodes) {
+            let ids = try catalog.read { try $0.lineageNodes(cycle) }.map(\.id)
+            notes.append("cycle: " + (ids + [ids[0]]).joined(separator: " → "))
+        }
+        return LineageResult(nodes: nodes, depth: depth, notes: notes)
+    }
+
+    /// Nodes an atom reaches, with depths.
+    private func evaluate(_ atom: SelectorAtom, depthLimit: Int?, notes: inout [String]) throws -> [Int32: Int] {
+        let seeds = try resolve(atom, notes: &notes)
+        func cap(_ r: Reachance) -> Int? {
+            switch r {
+            case .none: 0
+            case .all: depthLimit
+            case .upTo(let n): depthLimit.map { min($0, n) } ?? n
+            }
+        }
+        var out: [Int32: Int] = [:]
+        func add(_ reach: Reach) {
+            for (i, n) in reach.nodes.enumerated() { out[n] = min(Int(reach.depths[i]), out[n] ?? Int.max) }
+        }
+        add(Reach(nodes: seeds, depths: Array(repeating: 0, count: seeds.count)))
+        if atom.childrensParents {
+            let down = graph.walk(from: seeds, .downstream, maxDepth: depthLimit)
+            add(down)
+            add(graph.walk(from: down.nodes, .upstream, maxDepth: depthLimit))
+            return out
+        }
+        if atom.parents != .none { add(graph.walk(from: seeds, .upstream, maxDepth: cap(atom.parents))) }
+        if atom.children != .none { add(graph.walk(from: seeds, .downstream, maxDepth: cap(atom.children))) }
+        return out
+    }
+
+    /// The nodes a method and value name, before graph operators. A DAG stands for itself and
+    /// the tasks it runs, so `+my_dag` is everything its tasks depend on.
+    func resolve(_ atom: SelectorAtom, notes: inout [String]) throws -> [Int32] {
+        let value = atom.value
+        var found: [Int32]
+        switch atom.method {
+        case .fqn: found = try resolveName(value, notes: &notes)
+        case .tag: found = try catalog.read { try $0.lineageNums(tagGlob: value) }
+        case .owner: found = try catalog.read { try $0.lineageNums(ownerGlob: value) }
+        case .stage: found = try catalog.read { try $0.lineageNums(stageGlob: value) }
+        case .kind: found = try catalog.read { try $0.lineageNums(kindGlob: value) }
+        case .package: found = try dbtNodes().filter { glob(value, $0.package) }.map(\.num)
+        case .resourceType: found = try dbtNodes().filter { $0.resourceType == value }.map(\.num)
+        case .path:
+            found = try dbtNodes().filter { Self.pathMatches(value, $0.path) }.map(\.num)
+            found += try catalog.read { try $0.lineageNums(sourceFileGlob: value) }
+        case .source: found = try resolveSource(value)
+        }
+        if found.isEmpty { throw LineageError.noMatch(selector: atom.description, suggestions: try suggestions(for: value)) }
+        let dags = try catalog.read { try $0.taskNums(ofDagNums: found) }
+        return Array(Set(found + dags))
+    }
+
+    /// dbt's default lookup: an exact id; else nodes whose name is the value or whose dotted
+    /// name starts with it (`jaffle_shop` selects a whole package, `analytics.marts` a schema),
+    /// with `*`, `?` and `[...]` as globs. dbt sources answer only to `source:`.
+    private func resolveName(_ value: String, notes: inout [String]) throws -> [Int32] {
+        if let exact = try catalog.read({ try $0.lineageNum(ofID: value) }) { return [exact] }
+        let dbt = try dbtNodes().filter { $0.resourceType != "source" && Self.fqnMatches(value, fqn: $0.fqn) }.map(\.num)
+        var others: [Int32]
+        if value.contains(where: { "*?[]".contains($0) }) {
+            others = try catalog.read { try $0.lineageIDs() }
+                .filter { Self.fqnMatches(value, fqn: $0.id.split(separator: ".").map(String.init)) }.map(\.num)
+        } else {
+            others = try catalog.read { r in
+                (value.contains(".") ? [] : try r.lineageNums(leaf: value)) + (try r.lineageNums(idPrefix: value))
+            }
+        }
+        let all = Array(Set(dbt + others))
+        if all.count > 1, !value.contains("."), !value.contains(where: { "*?[]".contains($0) }) {
+            // Several nodes share the name (a package prefix selecting many is not ambiguity).
+            let named = try catalog.read { try $0.lineageNodes(all) }.filter { Self.leaf(of: $0.id) == value }
+            if named.count > 1 {
+                let ids = named.map(\.id).sorted()
+                notes.append("'\(value)' names \(ids.count) nodes (all selected): " + ids.prefix(5).joined(separator: ", ")
+                             + (ids.count > 5 ? ", …" : "") + "; give a full id to pick one")
+            }
+        }
+        return all
+    }
+
+    /// `source:name`, `source:name.table`, `source:package.name.table` on dbt sources; in a
+    /// catalog without dbt, the tables where data enters (nothing upstream) named by the value.
+    private func resolveSource(_ value: String) throws -> [Int32] {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var dbt: [Int32] = []
+        if parts.count <= 3 {
+            let (package, source, table) = parts.count == 3 ? (parts[0], parts[1], parts[2])
+                : parts.count == 2 ? ("*", parts[0], parts[1]) : ("*", parts[0], "*")
+            dbt = try dbtNodes().filter {
+                $0.resourceType == "source" && $0.fqn.count >= 2 && glob(package, $0.package)
+                    && glob(source, $0.fqn[$0.fqn.count - 2]) && glob(table, $0.fqn[$0.fqn.count - 1])
+            }.map(\.num)
+        }
+        let entering = try catalog.read { try $0.lineageIDs() }.filter { node in
+            Self.fqnMatches(value, fqn: node.id.split(separator: ".").map(String.init))
+                && graph.neighbors(of: node.num, .upstream).isEmpty
+        }.map(\.num)
+        let tables = Set(try catalog.read { try $0.lineageNums(kindGlob: "table") })
+        return dbt + entering.filter { tables.contains($0) }
+    }
+
+    private func dbtNodes() throws -> [DbtNodeKey] {
+        if let dbtNodesCache { return dbtNodesCache }
+        let nodes = try catalog.read { try $0.dbtNodes() }
+        dbtNodesCache = nodes
+        return nodes
+    }
+
+    private func suggestions(for value: String) throws -> [String] {
+        let leaves = try catalog.read { try $0.lineageLeaves(sharingPrefixWith: value) }
+        return closest(value, in: leaves, maxDistance: max(2, value.count / 3)).map { [$0] } ?? []
+    }
+
+    // MARK: Matching rules (dbt's)
+
+    static func leaf(of id: String) -> String {
+        id.split(separator: ".").last.map(String.init) ?? id
+    }
+
+    /// dbt's fqn rule: the selector equals the node's name (last fqn part), or its dot-parts are
+    /// the first parts of the fqn; from the first part with a wildcard on, the rest is globbed
+    /// against the rest of the fqn.
+    static func fqnMatches(_ selector: String, fqn: [String]) -> Bool {
+        if fqn.last == selector { return true }
+        let flat = fqn.flatMap { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+        let parts = selector.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= flat.count else { return false }
+        for (i, part) in parts.enumerated() {
+            if part.contains(where: { "*?[]".contains($0) }) {
+                return glob(parts[i...].joined(separator: "."), flat[i...].joined(separator: "."))
+            }
+            if flat[i] != part { return false }
+        }
+        return true
+    }
+
+    /// dbt's path rule: the node's file, or a folder it lies in, matches the pattern (relative
+    /// to the project root; `*` does not cross a slash, as in a shell).
+    static func pathMatches(_ pattern: String, _ path: String) -> Bool {
+        let trimmed = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
+        let wanted = trimmed.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/").map(String.init)
+        guard !wanted.isEmpty, wanted.count <= parts.count else { return false }
+        return zip(wanted, parts).allSatisfy { glob($0, $1) }
+    }
+
+    // MARK: Facts about nodes
+
+    public func nodes(_ nums: [Int32]) throws -> [LineageNodeInfo] {
+        try catalog.read { try $0.lineageNodes(nums) }
+    }
+
+    public func num(of id: String) throws -> Int32 {
+        if let n = try catalog.read({ try $0.lineageNum(ofID: id) }) { return n }
+        var notes: [String] = []
+        let named = try resolveName(id, notes: &notes)
+        if named.count == 1 { return named[0] }
+        if named.count > 1 {
+            let ids = try nodes(named).map(\.id).sorted()
+            throw LineageError.unknownNode(id, suggestions: Array(ids.prefix(5)))
+        }
+        throw LineageError.unknownNode(id, suggestions: try suggestions(for: id))
+    }
+
+    /// Edges between the given nodes, each with who asserted it.
+    public func edges(among nums: [Int32]) -> [(from: Int32, to: Int32, source: String)] {
+        let inSet = Set(nums)
+        let down = graph.arrays.downstream
+        var out: [(Int32, Int32, String)] = []
+        for n in nums.sorted() where Int(n) < down.nodeCount {
+            for i in Int(down.offsets[Int(n)])..<Int(down.offsets[Int(n) + 1]) where inSet.contains(down.targets[i]) {
+                let s = Int(down.sources[i])
+                out.append((n, down.targets[i], s < graph.arrays.sourceNames.count ? graph.arrays.sourceNames[s] : "?"))
+            }
+        }
+        return out
+    }
+
+    /// The state of each node's latest run, in the words lineage shows: ok, failed,
+    /// upstream_failed, skipped, running…, and `stale` for a node that last ran fine but reads
+    /// from something whose latest run failed (its data did not refresh). Nil: never ran.
+    public func statuses(_ nums: [Int32]) throws -> [Int32: String] {
+        var raw: [Int32: String] = [:]
+        var wanted = Set(nums)
+        for n in nums { wanted.formUnion(graph.neighbors(of: n, .upstream)) }
+        let info = try nodes(Array(wanted))
+        try catalog.read { r in
+            for node in info {
+                if let s = try r.latestState(of: node.id) { raw[node.num] = s == "success" ? "ok" : s }
+            }
+        }
+        // Staleness flows downstream: repeat until nothing changes (bounded by the node count).
+        var status = raw
+        var changed = true
+        var rounds = 0
+        while changed && rounds <= nums.count {
+            changed = false; rounds += 1
+            for n in nums where status[n] == "ok" {
+                if graph.neighbors(of: n, .upstream).contains(where: { ["failed", "upstream_failed", "stale"].contains(status[$0] ?? "") }) {
+                    status[n] = "stale"; changed = true
+                }
+            }
+        }
+        let asked = Set(nums)
+        return status.filter { asked.contains($0.key) }
+    }
+}
+
+/// Shell-style glob (`*`, `?`, `[...]`), as dbt's fnmatch applies it.
+func glob(_ pattern: String, _ text: String) -> Bool {
+    if !pattern.contains(where: { "*?[".contains($0) }) { return pattern == text }
+    return fnmatch(pattern, text, 0) == 0
+}

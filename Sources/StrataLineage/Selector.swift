@@ -1,0 +1,127 @@
+import StrataYAML
+
+/// A node selection in dbt's grammar: members separated by spaces are united, atoms joined
+/// by commas inside a member are intersected. `+x`, `x+`, `2+x`, `x+1`, `+x+`, `@x`, and
+/// `method:value` with the methods below.
+public struct Selection: Sendable, Equatable, CustomStringConvertible {
+    /// Union of intersections.
+    public var members: [[SelectorAtom]]
+
+    public var description: String {
+        members.map { $0.map(\.description).joined(separator: ",") }.joined(separator: " ")
+    }
+
+    /// Parses one or more selector strings (each may itself hold several space-separated
+    /// members, as a shell-quoted `--select "a b"` does).
+    public static func parse(_ texts: [String]) throws(SelectorError) -> Selection {
+        var members: [[SelectorAtom]] = []
+        for text in texts {
+            for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+                var atoms: [SelectorAtom] = []
+                for part in word.split(separator: ",", omittingEmptySubsequences: false) {
+                    atoms.append(try SelectorAtom.parse(String(part), in: String(word)))
+                }
+                members.append(atoms)
+            }
+        }
+        if members.isEmpty { throw SelectorError(text: texts.joined(separator: " "), message: "empty selector") }
+        return Selection(members: members)
+    }
+}
+
+/// How far a graph operator reaches: `+` alone is every generation, `2+` two.
+public enum Reachance: Sendable, Equatable {
+    case none
+    case all
+    case upTo(Int)
+}
+
+/// One selector atom: an optional method, a value, and graph operators around it.
+public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
+    public var method: SelectorMethod
+    /// Whether the method was written (`tag:x`) or implied (`x`).
+    public var explicitMethod: Bool
+    public var value: String
+    public var parents: Reachance = .none
+    public var children: Reachance = .none
+    /// `@x`: x, its descendants, and every ancestor of those.
+    public var childrensParents = false
+
+    public var description: String {
+        var s = childrensParents ? "@" : ""
+        switch parents { case .none: break; case .all: s += "+"; case .upTo(let n): s += "\(n)+" }
+        s += explicitMethod ? "\(method.rawValue):\(value)" : value
+        switch children { case .none: break; case .all: s += "+"; case .upTo(let n): s += "+\(n)" }
+        return s
+    }
+
+    static func parse(_ raw: String, in word: String) throws(SelectorError) -> SelectorAtom {
+        func fail(_ message: String) -> SelectorError { SelectorError(text: raw.isEmpty ? word : raw, message: message) }
+        guard !raw.isEmpty else { throw fail("empty part between commas in '\(word)'") }
+        var rest = Substring(raw)
+        var childrensParents = false
+        if rest.hasPrefix("@") { childrensParents = true; rest = rest.dropFirst() }
+        // Leading "N+" or "+".
+        var parents = Reachance.none
+        let digits = rest.prefix(while: \.isASCIIDigit)
+        if rest.dropFirst(digits.count).hasPrefix("+") {
+            parents = digits.isEmpty ? .all : .upTo(Int(digits) ?? Int.max)
+            rest = rest.dropFirst(digits.count + 1)
+        }
+        // Trailing "+N" or "+".
+        var children = Reachance.none
+        let tailDigits = String(rest.reversed().prefix(while: \.isASCIIDigit).reversed())
+        if rest.dropLast(tailDigits.count).hasSuffix("+") {
+            children = tailDigits.isEmpty ? .all : .upTo(Int(tailDigits) ?? Int.max)
+            rest = rest.dropLast(tailDigits.count + 1)
+        }
+        if childrensParents && children != .none {
+            throw fail("\"@\" prefix and \"+\" suffix are incompatible (as in dbt): @x already selects every descendant of x")
+        }
+        var method = SelectorMethod.fqn
+        var explicit = false
+        if let colon = rest.firstIndex(of: ":"),
+           rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }), colon > rest.startIndex {
+            let name = String(rest[..<colon])
+            guard let m = SelectorMethod(rawValue: name) else {
+                let known = SelectorMethod.allCases.map(\.rawValue)
+                throw fail("unknown selector method '\(name):'"
+                           + (closest(name, in: known, maxDistance: 3).map { "; did you mean '\($0):'?" } ?? "")
+                           + " (methods: " + known.joined(separator: ", ") + ")")
+            }
+            method = m; explicit = true
+            rest = rest[rest.index(after: colon)...]
+        }
+        guard !rest.isEmpty else { throw fail("nothing to select in '\(raw)': a name or method:value is missing") }
+        if rest.contains("+") || rest.contains("@") {
+            throw fail("'+' and '@' go around a name ('+x', 'x+', '2+x', 'x+1', '@x'), not inside it")
+        }
+        if !explicit, SelectorMethod.looksLikePath(rest) { method = .path }
+        return SelectorAtom(method: method, explicitMethod: explicit, value: String(rest),
+                            parents: parents, children: children, childrensParents: childrensParents)
+    }
+}
+
+/// How an atom's value finds nodes.
+public enum SelectorMethod: String, Sendable, CaseIterable {
+    /// A name, a dotted id or a prefix of one; dbt's default.
+    case fqn
+    case tag, owner, stage, kind, source, path, package
+    case resourceType = "resource_type"
+
+    /// dbt reads a bare value with a slash or a file extension as a path.
+    static func looksLikePath(_ value: Substring) -> Bool {
+        value.contains("/") || [".sql", ".py", ".csv", ".yml", ".yaml"].contains { value.hasSuffix($0) }
+    }
+}
+
+public struct SelectorError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var text: String
+    public var message: String
+    public var description: String { "selector '\(text)': \(message)" }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+

@@ -1,0 +1,287 @@
+import StrataCatalog
+@testable import StrataLineage
+import Testing
+
+/// Two DAGs whose tasks meet through tables, a dashboard, a cycle and names shared by three
+/// tables, written the way importers write:
+///
+///   ext.shop.orders → ingest.extract → ingest.load → raw.orders → nightly.build → analytics.orders
+///   ingest.extract → ingest.load (runs after), nightly.build → nightly.report (runs after)
+///   analytics.orders, analytics.customers → nightly.report → analytics.report → dash.sales
+///   raw.customers → analytics.customers (declared);  loop.a ⇄ loop.b
+func lineageCatalog() throws -> Catalog {
+    let catalog = try Catalog()
+    try catalog.write { w in
+        try w.upsert(Entity(id: "team-a", kind: .owner, name: "Team A"))
+        try w.setOwner("team-a", OwnerDetail(type: .team))
+        try w.upsert(Entity(id: "pat", kind: .owner, name: "Pat", owner: "team-a"))
+        try w.setOwner("pat", OwnerDetail(type: .person, team: "team-a"))
+        let tables: [(String, String, String?, [String])] = [
+            ("ext.shop.orders", "extract", nil, []), ("raw.orders", "load", "pat", ["raw"]),
+            ("raw.customers", "load", "pat", ["raw", "pii"]),
+            ("analytics.orders", "transform", "team-a", ["core", "tier-1"]),
+            ("analytics.customers", "transform", "team-a", ["pii"]),
+            ("analytics.report", "serve", "team-a", ["tier-1"]), ("loop.a", "transform", nil, []),
+            ("loop.b", "transform", nil, []),
+        ]
+        for (id, stage, owner, tags) in tables {
+            try w.upsert(Entity(id: id, kind: .table, name: id, stage: stage, owner: owner, tags: tags))
+        }
+        try w.upsert(Entity(id: "dash.sales", kind: .dashboard, name: "Sales", stage: "serve", owner: "team-a"))
+        for (dag, tasks) in [("ingest", ["extract", "load"]), ("nightly", ["build", "report"])] {
+            try w.upsert(Entity(id: dag, kind: .dag, name: dag.capitalized, stage: "orchestrate", owner: "pat"))
+            try w.setDag(dag, schedule: "@daily")
+            for t in tasks {
+                try w.upsert(Entity(id: "\(dag).\(t)", kind: .task, name: t, stage: "orchestrate", owner: "pat"))
+                try w.setTask("\(dag).\(t)", TaskDetail(dagID: dag, taskID: t, operatorName: "BashOperator"))
+            }
+        }
+        let edges: [(String, String)] = [
+            ("ext.shop.orders", "ingest.extract"), ("ingest.extract", "ingest.load"), ("ingest.load", "raw.orders"),
+            ("raw.orders", "nightly.build"), ("nightly.build", "analytics.orders"), ("nightly.build", "nightly.report"),
+            ("analytics.orders", "nightly.report"), ("analytics.customers", "nightly.report"),
+            ("nightly.report", "analytics.report"), ("analytics.report", "dash.sales"),
+            ("raw.customers", "analytics.customers"), ("loop.a", "loop.b"), ("loop.b", "loop.a"),
+        ]
+        for (a, b) in edges { try w.addEdge(Edge(from: a, to: b, source: .declared)) }
+    }
+    return catalog
+}
+
+@Suite struct SelectorParsingTests {
+    @Test func everyOperatorForm() throws {
+        let cases: [(String, Reachance, Reachance, Bool, SelectorMethod, String)] = [
+            ("x", .none, .none, false, .fqn, "x"),
+            ("+x", .all, .none, false, .fqn, "x"),
+            ("x+", .none, .all, false, .fqn, "x"),
+            ("2+x", .upTo(2), .none, false, .fqn, "x"),
+            ("x+3", .none, .upTo(3), false, .fqn, "x"),
+            ("+x+", .all, .all, false, .fqn, "x"),
+            ("12+x+1", .upTo(12), .upTo(1), false, .fqn, "x"),
+            ("@x", .none, .none, true, .fqn, "x"),
+            ("+tag:nightly", .all, .none, false, .tag, "nightly"),
+            ("resource_type:model", .none, .none, false, .resourceType, "model"),
+            ("models/staging", .none, .none, false, .path, "models/staging"),
+            ("stg_orders.sql", .none, .none, false, .path, "stg_orders.sql"),
+            ("analytics.marts.*", .none, .none, false, .fqn, "analytics.marts.*"),
+        ]
+        for (text, parents, children, at, method, value) in cases {
+            let atom = try #require(try Selection.parse([text]).members.first?.first)
+            #expect(atom.parents == parents, "\(text)")
+            #expect(atom.children == children, "\(text)")
+            #expect(atom.childrensParents == at, "\(text)")
+            #expect(atom.method == method, "\(text)")
+            #expect(atom.value == value, "\(text)")
+            #expect(atom.description == text, "round trip of \(text)")
+        }
+    }
+
+    @Test func spacesUniteAndCommasIntersect() throws {
+        let s = try Selection.parse(["+a b,tag:x", "c"])
+        #expect(s.members.count == 3)
+        #expect(s.members[1].count == 2)
+        #expect(s.description == "+a b,tag:x c")
+    }
+
+    @Test func errorsSayWhatIsWrong() {
+        let cases: [(String, String)] = [
+            ("@x+", "\"@\" prefix and \"+\" suffix are incompatible"),
+            ("@x+2", "incompatible"),
+            ("tga:x", "did you mean 'tag:'?"),
+            ("a+b", "go around a name"),
+            ("a,", "empty part between commas"),
+            ("+", "nothing to select"),
+            ("tag:", "nothing to select"),
+            ("   ", "empty selector"),
+        ]
+        for (text, message) in cases {
+            #expect(throws: SelectorError.self, "\(text)") { try Selection.parse([text]) }
+            do { _ = try Selection.parse([text]) } catch {
+                #expect(error.description.contains(message), "\(text): \(error.description)")
+            }
+        }
+    }
+}
+
+@Suite struct LineageEngineTests {
+    let engine: LineageEngine
+    init() throws { engine = try LineageEngine(catalog: try lineageCatalog()) }
+
+    /// Selected ids with their depths.
+    func select(_ text: String, exclude: String? = nil, depth: Int? = nil) throws -> [String: Int] {
+        let r = try engine.select(try Selection.parse([text]), exclude: try exclude.map { try Selection.parse([$0]) },
+                                  depthLimit: depth)
+        let info = try engine.nodes(r.nodes)
+        return Dictionary(uniqueKeysWithValues: info.map { ($0.id, r.depth[$0.num]!) })
+    }
+
+    @Test func upstreamComposesTableTaskTableAcrossDags() throws {
+        let got = try select("+analytics.report")
+        #expect(got == [
+            "analytics.report": 0, "nightly.report": 1, "analytics.orders": 2, "nightly.build": 2,
+            "analytics.customers": 2, "raw.orders": 3, "raw.customers": 3, "ingest.load": 4,
+            "ingest.extract": 5, "ext.shop.orders": 6,
+        ])
+    }
+
+    @Test func depthLimitsCountEdges() throws {
+        #expect(Set(try select("1+analytics.report").keys) == ["analytics.report", "nightly.report"])
+        #expect(try select("2+analytics.report").values.max() == 2)
+        #expect(try select("+analytics.report", depth: 3).values.max() == 3)
+        // --depth caps an explicit depth too.
+        #expect(try select("5+analytics.report", depth: 1).count == 2)
+        #expect(try select("raw.orders+1").keys.sorted() == ["nightly.build", "raw.orders"])
+    }
+
+    @Test func downstreamAndBothWays() throws {
+        #expect(Set(try select("raw.orders+").keys) == [
+            "raw.orders", "nightly.build", "analytics.orders", "nightly.report", "analytics.report", "dash.sales",
+        ])
+        let both = try select("+analytics.orders+")
+        #expect(both["ingest.extract"] != nil && both["dash.sales"] != nil && both["raw.customers"] == nil)
+    }
+
+    @Test func atSelectsDescendantsAndAllTheirAncestors() throws {
+        let got = Set(try select("@raw.customers").keys)
+        // Descendants, then everything those read from (raw.orders feeds nightly.report too).
+        #expect(got == [
+            "raw.customers", "analytics.customers", "nightly.report", "analytics.report", "dash.sales",
+            "analytics.orders", "nightly.build", "raw.orders", "ingest.load", "ingest.extract", "ext.shop.orders",
+        ])
+    }
+
+    @Test func unionIntersectionAndExclude() throws {
+        #expect(Set(try select("+analytics.report,tag:tier-1").keys) == ["analytics.orders", "analytics.report"])
+        #expect(Set(try select("1+analytics.orders raw.customers").keys) == ["analytics.orders", "nightly.build", "raw.customers"])
+        let noTasks = try select("+analytics.report", exclude: "kind:task")
+        #expect(noTasks.keys.allSatisfy { !$0.hasPrefix("nightly.") && !$0.hasPrefix("ingest.") })
+        #expect(noTasks["raw.orders"] == 3)
+    }
+
+    @Test func methods() throws {
+        #expect(Set(try select("tag:pii").keys) == ["raw.customers", "analytics.customers"])
+        #expect(Set(try select("tag:tier-*").keys) == ["analytics.orders", "analytics.report"])
+        #expect(Set(try select("stage:load").keys) == ["raw.orders", "raw.customers"])
+        #expect(Set(try select("kind:dashboard").keys) == ["dash.sales"])
+        // A team selects what its members own too.
+        let team = Set(try select("owner:team-a").keys)
+        #expect(team.contains("raw.orders") && team.contains("nightly.build") && team.contains("dash.sales"))
+        #expect(Set(try select("owner:pat,kind:table").keys) == ["raw.orders", "raw.customers"])
+        // Where data enters: tables with nothing upstream.
+        #expect(Set(try select("source:ext").keys) == ["ext.shop.orders"])
+        #expect(Set(try select("source:raw").keys) == ["raw.customers"])
+    }
+
+    @Test func namesPrefixesAndGlobs() throws {
+        #expect(Set(try select("analytics.orders").keys) == ["analytics.orders"])
+        #expect(Set(try select("analytics").keys) == ["analytics.orders", "analytics.customers", "analytics.report"])
+        #expect(Set(try select("analytics.*s").keys) == ["analytics.orders", "analytics.customers"])
+        #expect(Set(try select("report").keys) == ["analytics.report", "nightly.report"])
+    }
+
+    @Test func anAmbiguousNameSelectsAllAndSaysSo() throws {
+        let r = try engine.select(try Selection.parse(["orders"]))
+        #expect(r.nodes.count == 3)
+        #expect(r.notes.contains { $0.contains("'orders' names 3 nodes") && $0.contains("ext.shop.orders") })
+        // A prefix selecting many nodes is not ambiguity.
+        #expect(try engine.select(try Selection.parse(["analytics"])).notes.isEmpty)
+    }
+
+    @Test func aDagStandsForItsTasks() throws {
+        let got = Set(try select("+nightly").keys)
+        #expect(got.isSuperset(of: ["nightly", "nightly.build", "nightly.report", "raw.orders", "ingest.load", "ext.shop.orders"]))
+        #expect(!got.contains("analytics.report"))
+    }
+
+    @Test func cyclesAreReportedAndNeverLoop() throws {
+        let r = try engine.select(try Selection.parse(["+loop.a+"]))
+        #expect(r.nodes.count == 2)
+        #expect(r.notes == ["cycle: loop.a → loop.b → loop.a"])
+        #expect(try engine.select(try Selection.parse(["+analytics.report"])).notes.isEmpty)
+    }
+
+    @Test func noMatchSuggests() throws {
+        #expect(throws: LineageError.noMatch(selector: "+analytics.reprot", suggestions: [])) {
+            try engine.select(try Selection.parse(["+analytics.reprot"]))
+        }
+        do { _ = try engine.select(try Selection.parse(["reprot"])) } catch {
+            #expect("\(error)".contains("did you mean 'report'?"))
+        }
+        #expect(throws: LineageError.self) { try engine.select(try Selection.parse(["tag:nope"])) }
+    }
+
+    @Test func pathsBetweenTwoNodes() throws {
+        let a = try engine.num(of: "ext.shop.orders"), b = try engine.num(of: "analytics.report")
+        let (paths, between) = engine.graph.paths(from: a, to: b)
+        let ids = try paths.map { try engine.nodes($0).map(\.id) }
+        #expect(ids == [["ext.shop.orders", "ingest.extract", "ingest.load", "raw.orders", "nightly.build",
+                         "nightly.report", "analytics.report"]])
+        #expect(between.count == 8) // analytics.orders lies on a longer path
+        #expect(engine.graph.paths(from: b, to: a).paths.isEmpty)
+        #expect(throws: LineageError.self) { try engine.num(of: "orders") } // ambiguous
+    }
+
+    @Test func statusesFollowRunsAndStaleness() throws {
+        let catalog = engine.catalog
+        try catalog.write { w in
+            try w.putRun(DagRun(dagID: "nightly", runID: "n1", state: "success", start: "2026-11-20T02:00:00Z",
+                                tasks: [TaskRun(taskID: "nightly.build", state: "success"),
+                                        TaskRun(taskID: "nightly.report", state: "success")]))
+            try w.putRun(DagRun(dagID: "ingest", runID: "i1", state: "failed", start: "2026-11-21T01:00:00Z",
+                                tasks: [TaskRun(taskID: "ingest.extract", state: "success"),
+                                        TaskRun(taskID: "ingest.load", state: "failed")]))
+        }
+        let fresh = try LineageEngine(catalog: catalog)
+        let r = try fresh.select(try Selection.parse(["+analytics.report"]))
+        let status = try fresh.statuses(r.nodes)
+        let byID = Dictionary(uniqueKeysWithValues: try fresh.nodes(r.nodes).map { ($0.id, status[$0.num]) })
+        #expect(byID["ingest.load"] == "failed")
+        #expect(byID["raw.orders"] == "failed") // its writer failed
+        #expect(byID["nightly.build"] == "stale") // ran fine on data that did not refresh
+        #expect(byID["analytics.report"] == "stale")
+        #expect(byID["ingest.extract"] == "ok")
+        #expect(byID["analytics.customers"] == .some(nil)) // never ran
+    }
+
+    @Test func theArraysAreCachedAndRebuiltWhenEdgesChange() throws {
+        let catalog = try lineageCatalog()
+        _ = try catalog.lineageArrays()
+        let cached = try catalog.lineageArrays()
+        #expect(cached.edgeCount == 13)
+        try catalog.write { try $0.addEdge(Edge(from: "dash.sales", to: "loop.a", source: .openlineage)) }
+        let after = try LineageEngine(catalog: catalog)
+        #expect(after.graph.arrays.edgeCount == 14)
+        let r = try after.select(try Selection.parse(["loop.a"]), depthLimit: nil)
+        let up = after.graph.walk(from: r.nodes, .upstream, maxDepth: 1)
+        #expect(try after.nodes(up.nodes).map(\.id).contains("dash.sales"))
+        #expect(after.edges(among: up.nodes).contains { $0.source == "openlineage" })
+    }
+}
+
+@Suite struct DbtMatchingRuleTests {
+    @Test func fqnRule() {
+        let fqn = ["jaffle_shop", "staging", "stg_orders"]
+        #expect(LineageEngine.fqnMatches("stg_orders", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("jaffle_shop", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("jaffle_shop.staging", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("jaffle_shop.staging.stg_orders", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("staging", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("staging.stg_orders", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("jaffle_shop.*.stg_*", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("jaffle_shop.stag*", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("jaffle_shop.marts.*", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("a.b.c.d", fqn: fqn))
+    }
+
+    @Test func pathRule() {
+        let path = "models/staging/stg_orders.sql"
+        #expect(LineageEngine.pathMatches("models", path))
+        #expect(LineageEngine.pathMatches("models/staging", path))
+        #expect(LineageEngine.pathMatches("models/staging/", path))
+        #expect(LineageEngine.pathMatches(path, path))
+        #expect(LineageEngine.pathMatches("models/*/stg_orders.sql", path))
+        #expect(LineageEngine.pathMatches("models/stag*", path))
+        #expect(!LineageEngine.pathMatches("models/marts", path))
+        #expect(!LineageEngine.pathMatches("staging", path))
+    }
+}

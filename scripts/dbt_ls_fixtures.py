@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""Generate the dbt graph-selector reference fixtures in Tests/Fixtures/dbt-ls/.
+
+strata's lineage selectors (`+x`, `x+`, `n+x`, `x+n`, `+x+`, `@x`, space =
+union, comma = intersection, `--exclude`, `tag:`/`path:`/`package:`/...)
+must answer exactly like dbt's. This script asks dbt itself: for each corpus
+manifest it loads the manifest into dbt-core's own `Manifest`, builds dbt's
+graph with dbt's `Linker`, and resolves every selector with the selector
+class and spec parser that `dbt ls` uses. The answers are written as JSON,
+one file per project, for the Swift tests to compare against.
+
+dbt version used for the committed fixtures: dbt-core 1.11.16 (the version
+that wrote the corpus manifests; manifest schema v12).
+
+Regenerate (from the repository root; the venv lives outside the repo):
+
+    python3 -m venv /work/dbt-venv
+    /work/dbt-venv/bin/pip install 'dbt-core==1.11.16'
+    /work/dbt-venv/bin/python scripts/dbt_ls_fixtures.py \
+        --corpus /work/shared/corpus --out Tests/Fixtures/dbt-ls
+
+Optional: `--tree PROJECT=DIR` points `path:` selection at a real checkout
+of the project instead of the stand-in tree rebuilt from the manifest (see
+below); `--check-tree PROJECT=DIR` computes both and fails if any answer
+differs. `--only PROJECT` limits the run to one project.
+
+How each answer is computed (mirrors `dbt ls --select S --exclude E` in
+dbt/task/list.py + dbt/task/runnable.py + dbt/graph/*.py of dbt-core 1.11):
+
+1. `WritableManifest.read_and_check_versions(path)` then
+   `Manifest.from_writable_manifest(...)` (gzipped manifests are unpacked
+   to a temporary file first).
+2. `Linker().link_graph(manifest)` -> `Graph(linker.graph)`; this is what
+   `Compiler.compile(manifest)` does for `ls` (no test edges: those are
+   added only for `dbt build`).
+3. Global flags are built by click exactly as the CLI would for
+   `dbt ls --select S [--exclude E]` (`Flags(args_to_context([...]))`), so
+   INDIRECT_SELECTION has its default, `eager`.
+4. `spec = parse_difference(flags.SELECT, flags.EXCLUDE)` (what
+   `GraphRunnableTask.get_selection_spec` does without `--selector`).
+5. `ResourceTypeSelector(graph, manifest, previous_state=None,
+   resource_types=ListTask.DEFAULT_RESOURCE_VALUES, include_empty_nodes=True)`
+   `.get_selected(spec)` inside `task_contextvars(project_root=ROOT)`; this
+   is `ListTask._iterate_selected_nodes`. The default resource types of
+   `ls` are everything except analyses (and operations/hooks, which `ls`
+   never lists).
+6. Any exception raised while parsing or selecting is recorded as
+   `{"error": <message>, "error_type": <class name>}` (dbt prints the same
+   message after "Encountered an error:\\nRuntime Error").
+
+`path:` selection is the one method that reads the file system: dbt globs
+the selector value under the project root and compares the globbed paths
+with each node's `original_file_path` (and its parents) and `patch_path`.
+The corpus only has manifests, so unless `--tree` is given the script
+rebuilds the project's file layout in a temporary directory from the paths
+recorded in the manifest (every file of the root package that any manifest
+entry names, plus dbt_project.yml). Package nodes keep their
+package-relative paths, as in dbt.
+
+Fixture shape:
+    {"manifest": path relative to the corpus folder,
+     "dbt_version": dbt-core version that computed the answers,
+     "method": prose description of the above,
+     "resource_types": {unique_id: resource_type} for every id in any answer,
+     "cases": [{"select": str|null, "exclude": str|null, "ids": [sorted ids]}
+               or {"select": ..., "exclude": ..., "error": str, "error_type": str},
+               optional "note": str]}
+`ids` keep every resource type dbt returns (tests, exposures, sources,
+seeds, ...); the Swift side filters what it does not show.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+# --------------------------------------------------------------------------
+# Selector cases per project. NODE_FORMS are applied to every node listed
+# under "nodes"; a node is written the way a user would type it (bare
+# name, or `source:`/`exposure:` for those resource types).
+# --------------------------------------------------------------------------
+
+NODE_FORMS = ["{n}", "+{n}", "{n}+", "1+{n}", "{n}+1", "2+{n}", "+{n}+", "@{n}"]
+
+PROJECTS = {
+    "jaffle_shop": {
+        "manifest": "dbt/jaffle_shop/manifest.json",
+        "nodes": [
+            ("customers", "leaf mart, most ancestors"),
+            ("orders", "mart with many tests incl. a relationships test to customers"),
+            ("stg_orders", "staging model"),
+            ("stg_customers", "staging model"),
+            ("stg_payments", "staging model"),
+            ("raw_orders", "seed"),
+            ("raw_customers", "seed"),
+            ("raw_payments", "seed"),
+            ("unique_stg_orders_order_id", "a data test selected by its bare name"),
+        ],
+        "extra": [
+            (None, None, "no --select: dbt's default includes (fqn:*, source:*, exposure:*, metric:*, semantic_model:*)"),
+            ("+customers +orders", None, "union"),
+            ("+customers,+orders", None, "intersection"),
+            ("+orders,stg_orders+", None, "intersection of ancestors and descendants"),
+            ("stg_orders+ stg_payments+", None, "union"),
+            ("1+customers+1", None, "depth on both sides"),
+            ("3+customers", None, "depth 3"),
+            ("customers+0", None, "explicit depth 0"),
+            ("0+customers", None, "explicit depth 0"),
+            ("+customers", "stg_orders", "exclude also drops the excluded node's tests"),
+            ("+customers", "+stg_orders", "exclude with graph operator"),
+            ("stg_orders+", "orders", "exclude drops tests attached to orders, incl. the relationships test"),
+            ("+customers", "resource_type:test", "exclude all tests"),
+            ("+customers", "customers orders", "exclude is a union too"),
+            ("+customers,resource_type:model", None, "intersection with resource_type"),
+            ("resource_type:seed", None, "resource_type criterion also pulls in tests on the seeds"),
+            ("resource_type:model", None, None),
+            ("resource_type:test", None, None),
+            ("path:models/staging", None, "path: directory"),
+            ("models/staging", None, "a value containing '/' defaults to the path method"),
+            ("path:models", None, None),
+            ("path:models/staging/schema.yml", None, "path: of a yml file matches nodes patched by it and tests defined in it"),
+            ("path:models/*.sql", None, "path: glob"),
+            ("path:seeds", None, None),
+            ("package:jaffle_shop", None, None),
+            ("package:this", None, "'this' means the root project"),
+            ("staging", None, "bare value matching an fqn directory part"),
+            ("staging.*", None, "fqn wildcard"),
+            ("stg_*", None, "bare wildcard matches fqn leaf"),
+            ("jaffle_shop", None, "bare project name matches every node by fqn prefix"),
+            ("jaffle_shop.staging.stg_orders", None, "fully qualified fqn"),
+            ("staging.stg_orders", None, "fqn without package"),
+            ("fqn:stg_orders", None, "explicit fqn method"),
+            ("stg_orders.sql", None, "a value ending in .sql defaults to the file method"),
+            ("file:stg_orders", None, "file: matches the file stem too"),
+            ("test_name:relationships", None, None),
+            ("test_type:generic", None, None),
+            ("+test_name:relationships", None, "graph operator on a test criterion"),
+            ("tag:nightly", None, "no such tag: empty result, not an error"),
+            ("no_such_model", None, "no match: empty result, not an error"),
+            ("STG_ORDERS", None, "fqn matching is case sensitive"),
+        ],
+        "errors": [
+            ("@stg_orders+", None),
+            ("@orders+1", None),
+            ("foo:bar", None),
+            ("resource_type:bogus", None),
+            ("source:a.b.c.d", None),
+            ("stg_orders", "@orders+"),
+        ],
+    },
+    "mattermost_analytics": {
+        "manifest": "dbt/mattermost_analytics/manifest.json.gz",
+        "nodes": [
+            ("rpt_active_user_base", "report at the end of a long chain (112 ancestors)"),
+            ("dim_server_info", "mart with tests, mid/late graph"),
+            ("fct_active_users", "mart with many tests, feeds exposures"),
+            ("int_events_aggregated_to_date", "intermediate, mid-graph"),
+            ("stg_mm_telemetry_prod__server", "staging model with many descendants"),
+            ("stg_stripe__subscriptions", "staging model with multi-parent singular tests (so @ differs from +)"),
+            ("server_blacklist", "seed"),
+            ("source:mm_telemetry_prod.server", "source (source_name.table)"),
+            ("exposure:product_pulse", "exposure"),
+            ("product_pulse", "exposure by bare name (fqn method also searches exposures)"),
+            ("int_all_graph_resources", "model from installed package dbt_project_evaluator"),
+            ("active_user_base", "ambiguous bare name: an analysis and an fqn directory (models/reports/product/active_user_base/)"),
+            ("assert_valid_sku_names", "three data tests share this name"),
+        ],
+        "extra": [
+            ("+fct_active_users +dim_server_info", None, "union"),
+            ("+fct_active_users,+dim_server_info", None, "intersection"),
+            ("+rpt_active_user_base", "stg_mm_telemetry_prod__server", None),
+            ("+rpt_active_user_base", "+stg_mm_telemetry_prod__server", None),
+            ("tag:sales", None, None),
+            ("tag:looker", None, None),
+            ("tag:sales,tag:marts", None, "intersection of tags"),
+            ("path:models/reports", None, None),
+            ("path:models/marts/product/active_users", None, None),
+            ("path:models/marts/core", None, "package dbt_project_evaluator has models/marts/core/*, the root project has no such directory"),
+            ("path:models/staging/graph", None, "only package files live at models/staging/graph; dbt globs the root project"),
+            ("package:dbt_project_evaluator", None, None),
+            ("package:dbt_project_*", None, "package: takes a glob"),
+            ("resource_type:seed", None, None),
+            ("resource_type:exposure", None, None),
+            ("resource_type:analysis", None, "analyses are selectable but ls does not list them by default"),
+            ("resource_type:operation", None, "hooks: not a graph member type ls lists"),
+            ("+fct_active_users,resource_type:model", None, None),
+            ("source:mm_telemetry_prod+1", None, "every table of a source, one hop down"),
+            ("source:mattermost_analytics.mm_telemetry_prod.server", None, "package.source.table"),
+            ("+exposure:product_pulse", None, None),
+            ("exposure:*", None, None),
+            ("int_all_graph_resources+", "package:mattermost_analytics", None),
+            ("dbt_project_evaluator_exceptions", None, "root seed; the package seed of the same name is disabled"),
+            ("reports", None, "bare fqn directory"),
+            ("dbt_project_evaluator.staging", None, "package-qualified fqn directory"),
+            ("dim_server_info+1 fct_active_users+1", None, None),
+        ],
+        "errors": [
+            ("@fct_active_users+", None),
+            ("+fct_active_users", "@dim_server_info+"),
+        ],
+    },
+    "calitp_warehouse": {
+        "manifest": "dbt/calitp_warehouse/manifest.json.gz",
+        "nodes": [
+            ("fct_tides_trips_performed", "mart with tests and an exposure, 118 ancestors"),
+            ("fct_payments_aggregations", "mart with relationships tests from other marts"),
+            ("fct_payments_rides_v2", "mart, mid-graph, relationships test to fct_payments_aggregations"),
+            ("int_payments__filtered_micropayments", "intermediate with multi-parent singular tests"),
+            ("stg_littlepay__micropayments_v3", "staging model"),
+            ("payments_entity_mapping", "seed"),
+            ("source:external_littlepay_v3.micropayments", "source"),
+            ("exposure:california_tides", "exposure"),
+            ("dim_shapes_arrays_latest", "mart feeding an exposure"),
+            ("stg_info__jobs_by_project", "disabled model: selects nothing"),
+        ],
+        "extra": [
+            ("+fct_tides_trips_performed +fct_payments_aggregations", None, "union"),
+            ("+fct_tides_trips_performed,+fct_payments_aggregations", None, "intersection"),
+            ("+fct_payments_aggregations", "int_payments__filtered_micropayments", None),
+            ("tag:tides_product", None, None),
+            ("path:models/mart/payments", None, None),
+            ("package:calitp_warehouse,resource_type:exposure", None, None),
+            ("resource_type:seed", None, None),
+            ("+fct_payments_aggregations,resource_type:model", None, None),
+            ("exposure:hqta_map_tiles+ +exposure:hqta_map_tiles", None, "exposure fed directly by sources"),
+            ("fct_payments_*", None, "bare wildcard"),
+            ("int_payments__filtered_micropayments+1", "resource_type:test", None),
+        ],
+        "errors": [
+            ("@fct_payments_aggregations+", None),
+            ("source:external_littlepay_v3.micropayments.x.y", None),
+        ],
+    },
+}
+
+METHOD = (
+    "dbt-core {ver} Python API, same code path as `dbt ls --select S --exclude E` "
+    "with default flags: WritableManifest.read_and_check_versions + "
+    "Manifest.from_writable_manifest; Linker().link_graph(manifest) (no test edges, as for ls); "
+    "flags from click args_to_context(['ls','--select',S,'--exclude',E]) (indirect selection eager); "
+    "dbt.graph.parse_difference(flags.SELECT, flags.EXCLUDE); "
+    "ResourceTypeSelector(resource_types=ListTask.DEFAULT_RESOURCE_VALUES, include_empty_nodes=True)"
+    ".get_selected(spec) under task_contextvars(project_root=ROOT). "
+    "path: selection globbed against {tree}. "
+    "Generated by scripts/dbt_ls_fixtures.py."
+)
+
+
+def load_manifest(path):
+    from dbt.contracts.graph.manifest import Manifest, WritableManifest
+
+    tmp = None
+    if path.endswith(".gz"):
+        fd, tmp = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
+            shutil.copyfileobj(src, out)
+        path = tmp
+    try:
+        writable = WritableManifest.read_and_check_versions(path)
+        with open(path) as fh:
+            raw = json.load(fh)
+    finally:
+        if tmp:
+            os.unlink(tmp)
+    manifest = Manifest.from_writable_manifest(writable)
+    repair_generic_tests(manifest, raw)
+    return manifest, raw
+
+
+def repair_generic_tests(manifest, raw):
+    """Give generic data tests back their GenericTestNode class.
+
+    WritableManifest types `nodes` as a Union in which SingularTest comes
+    before GenericTest, so reading a manifest.json turns every generic test
+    into a SingularTestNode without `test_metadata`. A parsed project (what
+    `dbt ls` sees) has GenericTestNode there, and `test_name:` /
+    `test_type:` depend on it. Rebuild those nodes from their JSON with the
+    right class; nothing else about them changes.
+    """
+    from dbt.artifacts.resources import GenericTest
+    from dbt.contracts.graph.nodes import GenericTestNode
+
+    for uid, entry in raw["nodes"].items():
+        if entry.get("resource_type") == "test" and entry.get("test_metadata"):
+            manifest.nodes[uid] = GenericTestNode.from_resource(GenericTest.from_dict(entry))
+    for uid, entry in raw["nodes"].items():
+        node = manifest.nodes[uid]
+        assert str(node.resource_type) == entry["resource_type"], uid
+        assert list(node.fqn) == entry["fqn"], uid
+
+
+def build_graph(manifest):
+    from dbt.compilation import Linker
+    from dbt.graph import Graph
+
+    linker = Linker()
+    linker.link_graph(manifest)
+    return Graph(linker.graph)
+
+
+def rebuild_tree(raw, root):
+    """Lay out (empty) every root-package file the manifest mentions."""
+    project = raw["metadata"]["project_name"]
+    files = {"dbt_project.yml"}
+    for section in ("nodes", "sources", "exposures", "metrics", "semantic_models",
+                    "saved_queries", "unit_tests", "macros", "docs", "groups", "functions"):
+        for entry in (raw.get(section) or {}).values():
+            if entry.get("package_name") != project:
+                continue
+            if entry.get("original_file_path"):
+                files.add(entry["original_file_path"])
+            if entry.get("patch_path"):
+                files.add(entry["patch_path"].split("://", 1)[1])
+    for entries in (raw.get("disabled") or {}).values():
+        for entry in entries:
+            if entry.get("package_name") == project and entry.get("original_file_path"):
+                files.add(entry["original_file_path"])
+    for rel in files:
+        rel = rel[2:] if rel.startswith("./") else rel
+        p = Path(root) / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.touch()
+
+
+def make_flags(select, exclude, root):
+    from dbt.cli.flags import Flags, args_to_context
+    from dbt.flags import set_flags
+
+    # --profiles-dir/--project-dir only have to exist for click's validation;
+    # no profile or project file is read.
+    args = ["ls", "--profiles-dir", str(root), "--project-dir", str(root)]
+    if select is not None:
+        args += ["--select", select]
+    if exclude is not None:
+        args += ["--exclude", exclude]
+    flags = Flags(args_to_context(args))
+    set_flags(flags)
+    return flags
+
+
+def run_case(manifest, graph, root, select, exclude):
+    from dbt.graph import ResourceTypeSelector, parse_difference
+    from dbt.task.list import ListTask
+    from dbt_common.events.contextvars import task_contextvars
+
+    flags = make_flags(select, exclude, root)
+    try:
+        with task_contextvars(project_root=str(root)):
+            spec = parse_difference(flags.SELECT, flags.EXCLUDE)
+            selector = ResourceTypeSelector(
+                graph=graph,
+                manifest=manifest,
+                previous_state=None,
+                resource_types=list(ListTask.DEFAULT_RESOURCE_VALUES),
+                include_empty_nodes=True,
+            )
+            return {"ids": sorted(selector.get_selected(spec))}
+    except Exception as exc:  # dbt's own rejection of the selector
+        msg = getattr(exc, "msg", None) or str(exc)
+        return {"error": str(msg), "error_type": type(exc).__name__}
+
+
+def all_cases(cfg):
+    for node, why in cfg["nodes"]:
+        for form in NODE_FORMS:
+            yield form.format(n=node), None, why if form == "{n}" else None
+    for sel, exc, why in cfg["extra"]:
+        yield sel, exc, why
+    for sel, exc in cfg["errors"]:
+        yield sel, exc, "dbt rejects this"
+
+
+def resource_type_of(raw, uid):
+    for section in ("nodes", "sources", "exposures", "metrics", "semantic_models",
+                    "saved_queries", "unit_tests", "functions"):
+        entry = (raw.get(section) or {}).get(uid)
+        if entry is not None:
+            return entry["resource_type"]
+    raise KeyError(uid)
+
+
+def generate(name, cfg, corpus, tree):
+    import dbt.version
+
+    manifest, raw = load_manifest(str(Path(corpus) / cfg["manifest"]))
+    graph = build_graph(manifest)
+    tmpdir = None
+    if tree is None:
+        tmpdir = tempfile.mkdtemp(prefix=f"dbt-tree-{name}-")
+        rebuild_tree(raw, tmpdir)
+        root, tree_desc = tmpdir, "a stand-in project tree rebuilt from the file paths in the manifest"
+    else:
+        root, tree_desc = tree, "a checkout of the real project"
+    try:
+        cases = []
+        for sel, exc, why in all_cases(cfg):
+            case = {"select": sel, "exclude": exc}
+            case.update(run_case(manifest, graph, root, sel, exc))
+            if why:
+                case["note"] = why
+            cases.append(case)
+    finally:
+        if tmpdir:
+            shutil.rmtree(tmpdir)
+    ids = sorted({i for c in cases for i in c.get("ids", [])})
+    return {
+        "manifest": cfg["manifest"],
+        "dbt_version": dbt.version.__version__,
+        "method": METHOD.format(ver=dbt.version.__version__, tree=tree_desc),
+        "resource_types": {i: resource_type_of(raw, i) for i in ids},
+        "cases": cases,
+    }
+
+
+def dbt_ls_check(doc, project_dir, adapter):
+    """Run the real `dbt ls` CLI (dbtRunner, in-process) on a checkout of the
+    project for every case and compare with the fixture answers. Needs the
+    adapter package (e.g. dbt-duckdb) installed; no database is touched."""
+    import yaml
+    from dbt.cli.main import dbtRunner
+
+    project_dir = os.path.abspath(project_dir)
+    with open(os.path.join(project_dir, "dbt_project.yml")) as fh:
+        profile = yaml.safe_load(fh)["profile"]
+    work = tempfile.mkdtemp(prefix="dbt-ls-check-")
+    outputs = {"type": adapter}
+    if adapter == "duckdb":
+        outputs["path"] = os.path.join(work, "check.duckdb")
+    with open(os.path.join(work, "profiles.yml"), "w") as fh:
+        yaml.safe_dump({profile: {"target": "check", "outputs": {"check": outputs}}}, fh)
+    mismatches = 0
+    try:
+        for case in doc["cases"]:
+            args = ["--quiet", "--no-use-colors", "--log-path", os.path.join(work, "logs"),
+                    "ls", "--project-dir", project_dir, "--profiles-dir", work,
+                    "--target-path", os.path.join(work, "target"),
+                    "--output", "json", "--output-keys", "unique_id"]
+            if case["select"] is not None:
+                args += ["--select", case["select"]]
+            if case["exclude"] is not None:
+                args += ["--exclude", case["exclude"]]
+            res = dbtRunner().invoke(args)
+            if res.success:
+                got = {"ids": sorted(json.loads(line)["unique_id"] for line in res.result or [])}
+            else:
+                exc = res.exception
+                got = {"error": str(getattr(exc, "msg", None) or exc)}
+            want = {k: case[k] for k in got if k in case}
+            if got != want or ("error" in case) != ("error" in got):
+                mismatches += 1
+                print(f"dbt ls MISMATCH {case['select']!r} --exclude {case['exclude']!r}: "
+                      f"fixture={case.get('ids', case.get('error'))} dbt_ls={got}", file=sys.stderr)
+    finally:
+        shutil.rmtree(work)
+    print(f"real dbt ls on {project_dir}: {len(doc['cases']) - mismatches}/{len(doc['cases'])} "
+          f"cases identical", file=sys.stderr)
+    return mismatches
+
+
+def dump(doc):
+    """JSON with one case per line block; ids one per line for readable diffs."""
+    return json.dumps(doc, indent=1, sort_keys=False) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--out", default="Tests/Fixtures/dbt-ls")
+    ap.add_argument("--only", action="append", help="project name (repeatable)")
+    ap.add_argument("--tree", action="append", default=[], metavar="PROJECT=DIR")
+    ap.add_argument("--check-tree", action="append", default=[], metavar="PROJECT=DIR")
+    ap.add_argument("--dbt-ls-check", action="append", default=[], metavar="PROJECT=DIR",
+                    help="also run the real `dbt ls` in DIR (a checkout of the project) "
+                         "for every case and compare")
+    ap.add_argument("--adapter", default="duckdb", help="adapter type for --dbt-ls-check")
+    args = ap.parse_args(argv)
+    trees = dict(t.split("=", 1) for t in args.tree)
+    checks = dict(t.split("=", 1) for t in args.check_tree)
+    ls_checks = dict(t.split("=", 1) for t in args.dbt_ls_check)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    status = 0
+    for name, cfg in PROJECTS.items():
+        if args.only and name not in args.only:
+            continue
+        doc = generate(name, cfg, args.corpus, trees.get(name))
+        if name in checks:
+            other = generate(name, cfg, args.corpus, checks[name])
+            diff = [a["select"] for a, b in zip(doc["cases"], other["cases"]) if a != b]
+            if diff:
+                print(f"{name}: tree mismatch for {diff}", file=sys.stderr)
+                status = 1
+            else:
+                print(f"{name}: rebuilt tree and {checks[name]} agree on all cases", file=sys.stderr)
+        if name in ls_checks and dbt_ls_check(doc, ls_checks[name], args.adapter):
+            status = 1
+        text = dump(doc)
+        (out / f"{name}.json").write_text(text)
+        n_err = sum(1 for c in doc["cases"] if "error" in c)
+        print(f"{name}: {len(doc['cases'])} cases ({n_err} errors), {len(text)} bytes", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
