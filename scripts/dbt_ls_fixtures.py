@@ -142,6 +142,10 @@ PROJECTS = {
             ("tag:nightly", None, "no such tag: empty result, not an error"),
             ("no_such_model", None, "no match: empty result, not an error"),
             ("STG_ORDERS", None, "fqn matching is case sensitive"),
+            ("1+@orders", None, "'@' after a depth prefix is not an operator: fqn value '@orders', no match, no error"),
+            ("orders+customers", None, "'+' in the middle is part of the fqn value: no match"),
+            ("+orders +orders", None, "duplicate union members"),
+            ("+orders,+orders", None, "self intersection"),
         ],
         "errors": [
             ("@stg_orders+", None),
@@ -155,84 +159,96 @@ PROJECTS = {
     "mattermost_analytics": {
         "manifest": "dbt/mattermost_analytics/manifest.json.gz",
         "nodes": [
-            ("rpt_active_user_base", "report at the end of a long chain (112 ancestors)"),
-            ("dim_server_info", "mart with tests, mid/late graph"),
-            ("fct_active_users", "mart with many tests, feeds exposures"),
-            ("int_events_aggregated_to_date", "intermediate, mid-graph"),
-            ("stg_mm_telemetry_prod__server", "staging model with many descendants"),
-            ("stg_stripe__subscriptions", "staging model with multi-parent singular tests (so @ differs from +)"),
-            ("server_blacklist", "seed"),
-            ("source:mm_telemetry_prod.server", "source (source_name.table)"),
-            ("exposure:product_pulse", "exposure"),
-            ("product_pulse", "exposure by bare name (fqn method also searches exposures)"),
-            ("int_all_graph_resources", "model from installed package dbt_project_evaluator"),
-            ("active_user_base", "ambiguous bare name: an analysis and an fqn directory (models/reports/product/active_user_base/)"),
-            ("assert_valid_sku_names", "three data tests share this name"),
+            ("rpt_won_opportunities", "report with many ancestors (33)"),
+            ("dim_projects", "mart with tests, feeds an exposure; @ pulls in dim_labels' side via multi-parent tests"),
+            ("fct_onprem_trial_requests_history", "mart with 7 tests"),
+            ("int_cloud_trial_requests", "intermediate, mid-graph"),
+            ("stg_salesforce__user", "staging model"),
+            ("country_codes", "seed with a test"),
+            ("source:cws.trialrequestlicenses", "source (source_name.table) with tests"),
+            ("exposure:subscription_history", "exposure"),
+            ("fct_model_directories", "model from installed package dbt_project_evaluator (depends on a root-project seed)"),
+            ("assert_valid_sku_names", "three data tests share this bare name"),
+            ("active_user_base", "ambiguous bare name: an analysis (hidden by ls) and a nested fqn directory (not matched)",
+             ["{n}", "+{n}", "1+{n}", "{n}+", "@{n}"]),
+            ("stg_info__does_not_exist", "no such node", ["{n}", "+{n}", "@{n}"]),
         ],
         "extra": [
-            ("+fct_active_users +dim_server_info", None, "union"),
+            ("subscription_history", None, "exposure by bare name: the fqn method searches exposures too"),
+            ("product_pulse", None, "exposure by bare name"),
+            ("+dim_projects +dim_labels", None, "union"),
             ("+fct_active_users,+dim_server_info", None, "intersection"),
-            ("+rpt_active_user_base", "stg_mm_telemetry_prod__server", None),
-            ("+rpt_active_user_base", "+stg_mm_telemetry_prod__server", None),
+            ("+rpt_won_opportunities,+dim_projects", None, "disjoint intersection: empty"),
+            ("+rpt_won_opportunities", "stg_cws__license", None),
+            ("+rpt_won_opportunities", "+stg_cws__license", None),
+            ("dim_projects+1 dim_labels+1", None, None),
             ("tag:sales", None, None),
             ("tag:looker", None, None),
             ("tag:sales,tag:marts", None, "intersection of tags"),
             ("path:models/reports", None, None),
-            ("path:models/marts/product/active_users", None, None),
-            ("path:models/marts/core", None, "package dbt_project_evaluator has models/marts/core/*, the root project has no such directory"),
-            ("path:models/staging/graph", None, "only package files live at models/staging/graph; dbt globs the root project"),
+            ("path:models/reports/product/active_user_base", None, None),
+            ("path:models/marts/core", None, "only package dbt_project_evaluator has models/marts/core; dbt globs the root project, so nothing"),
+            ("path:models/staging/graph", None, "only package files live at models/staging/graph: nothing"),
+            ("path:models/staging,package:dbt_project_evaluator", None, "package nodes whose package-relative path is under the root project's models/staging DO match"),
             ("package:dbt_project_evaluator", None, None),
-            ("package:dbt_project_*", None, "package: takes a glob"),
-            ("resource_type:seed", None, None),
+            ("package:dbt_proj*,resource_type:test", None, "package: takes a glob"),
+            ("resource_type:seed", None, "seeds plus tests on them"),
             ("resource_type:exposure", None, None),
             ("resource_type:analysis", None, "analyses are selectable but ls does not list them by default"),
-            ("resource_type:operation", None, "hooks: not a graph member type ls lists"),
-            ("+fct_active_users,resource_type:model", None, None),
-            ("source:mm_telemetry_prod+1", None, "every table of a source, one hop down"),
-            ("source:mattermost_analytics.mm_telemetry_prod.server", None, "package.source.table"),
-            ("+exposure:product_pulse", None, None),
+            ("resource_type:operation", None, "hooks: never listed by ls"),
+            ("+rpt_won_opportunities,resource_type:model", None, "resource_type:model also carries the tests on every model"),
+            ("source:cws", None, "every table of a source"),
+            ("source:cws+1", None, "every table of a source, one hop down"),
+            ("source:mattermost_analytics.cws.trialrequestlicenses", None, "package.source.table"),
+            ("source:cws.trial*", None, "source table glob"),
             ("exposure:*", None, None),
-            ("int_all_graph_resources+", "package:mattermost_analytics", None),
+            ("1+fct_model_directories", "package:dbt_project_evaluator", None),
             ("dbt_project_evaluator_exceptions", None, "root seed; the package seed of the same name is disabled"),
-            ("reports", None, "bare fqn directory"),
+            ("reports", None, "bare fqn directory (top level under the package)"),
             ("dbt_project_evaluator.staging", None, "package-qualified fqn directory"),
-            ("dim_server_info+1 fct_active_users+1", None, None),
+            ("fct_feature_daily_snapshot+", None, "feeds two exposures"),
+            ("config:view", None, "config: without a key compares the whole config object: nothing, no error"),
         ],
         "errors": [
-            ("@fct_active_users+", None),
-            ("+fct_active_users", "@dim_server_info+"),
+            ("@dim_projects+", None),
+            ("+dim_projects", "@dim_labels+"),
+            ("test_type:foo", None),
+            ("exposure:a.b.c", None),
         ],
     },
     "calitp_warehouse": {
         "manifest": "dbt/calitp_warehouse/manifest.json.gz",
         "nodes": [
-            ("fct_tides_trips_performed", "mart with tests and an exposure, 118 ancestors"),
-            ("fct_payments_aggregations", "mart with relationships tests from other marts"),
-            ("fct_payments_rides_v2", "mart, mid-graph, relationships test to fct_payments_aggregations"),
-            ("int_payments__filtered_micropayments", "intermediate with multi-parent singular tests"),
-            ("stg_littlepay__micropayments_v3", "staging model"),
-            ("payments_entity_mapping", "seed"),
-            ("source:external_littlepay_v3.micropayments", "source"),
-            ("exposure:california_tides", "exposure"),
-            ("dim_shapes_arrays_latest", "mart feeding an exposure"),
-            ("stg_info__jobs_by_project", "disabled model: selects nothing"),
+            ("v2_payments_reliability_weekly_unlabeled_routes_enghouse", "leaf mart with 59 ancestors"),
+            ("fct_payments_settlements_enghouse", "mart with 6 tests"),
+            ("fct_elavon__transactions", "mart"),
+            ("int_elavon__adjustment_transactions", "intermediate model"),
+            ("stg_enghouse__deduped_transactions", "staging model with 7 tests"),
+            ("stg_enghouse__transactions", "staging model"),
+            ("transit_facilities", "seed"),
+            ("source:external_enghouse.taps", "source"),
+            ("exposure:calitp_map_tile_server", "exposure"),
+            ("exposure:hqta_map_tiles", "exposure fed directly by sources"),
+            ("stg_info__jobs_by_project", "disabled model: selects nothing", ["{n}", "+{n}", "{n}+"]),
         ],
         "extra": [
-            ("+fct_tides_trips_performed +fct_payments_aggregations", None, "union"),
-            ("+fct_tides_trips_performed,+fct_payments_aggregations", None, "intersection"),
-            ("+fct_payments_aggregations", "int_payments__filtered_micropayments", None),
+            ("+fct_payments_settlements_enghouse +fct_elavon__transactions", None, "union"),
+            ("+fct_payments_settlements_enghouse,+v2_payments_reliability_weekly_unlabeled_routes_enghouse", None, "intersection"),
+            ("+v2_payments_reliability_weekly_unlabeled_routes_enghouse", "stg_enghouse__deduped_transactions", None),
+            ("+fct_tides_trips_performed", None, "mart with 118 ancestors"),
             ("tag:tides_product", None, None),
-            ("path:models/mart/payments", None, None),
+            ("path:models/staging/payments/enghouse", None, None),
             ("package:calitp_warehouse,resource_type:exposure", None, None),
             ("resource_type:seed", None, None),
-            ("+fct_payments_aggregations,resource_type:model", None, None),
-            ("exposure:hqta_map_tiles+ +exposure:hqta_map_tiles", None, "exposure fed directly by sources"),
+            ("+fct_payments_settlements_enghouse,resource_type:model", None, None),
+            ("source:external_enghouse", None, "every table of a source"),
             ("fct_payments_*", None, "bare wildcard"),
-            ("int_payments__filtered_micropayments+1", "resource_type:test", None),
+            ("stg_enghouse__deduped_transactions+1", "resource_type:test", None),
+            ("payments_entity_mapping", None, "seed by bare name"),
         ],
         "errors": [
-            ("@fct_payments_aggregations+", None),
-            ("source:external_littlepay_v3.micropayments.x.y", None),
+            ("@fct_payments_settlements_enghouse+", None),
+            ("source:external_enghouse.taps.x.y", None),
         ],
     },
 }
@@ -365,8 +381,8 @@ def run_case(manifest, graph, root, select, exclude):
 
 
 def all_cases(cfg):
-    for node, why in cfg["nodes"]:
-        for form in NODE_FORMS:
+    for node, why, *forms in cfg["nodes"]:
+        for form in (forms[0] if forms else NODE_FORMS):
             yield form.format(n=node), None, why if form == "{n}" else None
     for sel, exc, why in cfg["extra"]:
         yield sel, exc, why
@@ -416,27 +432,29 @@ def generate(name, cfg, corpus, tree):
     }
 
 
-def dbt_ls_check(doc, project_dir, adapter):
+def dbt_ls_check(doc, project_dir, profiles_dir=None):
     """Run the real `dbt ls` CLI (dbtRunner, in-process) on a checkout of the
-    project for every case and compare with the fixture answers. Needs the
-    adapter package (e.g. dbt-duckdb) installed; no database is touched."""
+    project (with its packages in dbt_packages/) for every case and compare
+    with the fixture answers. Needs the project's adapter installed and a
+    profiles dir for it (no connection is made: ls only parses); without
+    one, a duckdb profile is written (needs dbt-duckdb)."""
     import yaml
     from dbt.cli.main import dbtRunner
 
     project_dir = os.path.abspath(project_dir)
-    with open(os.path.join(project_dir, "dbt_project.yml")) as fh:
-        profile = yaml.safe_load(fh)["profile"]
     work = tempfile.mkdtemp(prefix="dbt-ls-check-")
-    outputs = {"type": adapter}
-    if adapter == "duckdb":
-        outputs["path"] = os.path.join(work, "check.duckdb")
-    with open(os.path.join(work, "profiles.yml"), "w") as fh:
-        yaml.safe_dump({profile: {"target": "check", "outputs": {"check": outputs}}}, fh)
+    if profiles_dir is None:
+        with open(os.path.join(project_dir, "dbt_project.yml")) as fh:
+            profile = yaml.safe_load(fh)["profile"]
+        outputs = {"type": "duckdb", "path": os.path.join(work, "check.duckdb")}
+        with open(os.path.join(work, "profiles.yml"), "w") as fh:
+            yaml.safe_dump({profile: {"target": "check", "outputs": {"check": outputs}}}, fh)
+        profiles_dir = work
     mismatches = 0
     try:
         for case in doc["cases"]:
             args = ["--quiet", "--no-use-colors", "--log-path", os.path.join(work, "logs"),
-                    "ls", "--project-dir", project_dir, "--profiles-dir", work,
+                    "ls", "--project-dir", project_dir, "--profiles-dir", profiles_dir,
                     "--target-path", os.path.join(work, "target"),
                     "--output", "json", "--output-keys", "unique_id"]
             if case["select"] is not None:
@@ -476,11 +494,13 @@ def main(argv=None):
     ap.add_argument("--dbt-ls-check", action="append", default=[], metavar="PROJECT=DIR",
                     help="also run the real `dbt ls` in DIR (a checkout of the project) "
                          "for every case and compare")
-    ap.add_argument("--adapter", default="duckdb", help="adapter type for --dbt-ls-check")
+    ap.add_argument("--dbt-ls-profiles", action="append", default=[], metavar="PROJECT=DIR",
+                    help="profiles dir for --dbt-ls-check (default: a generated duckdb profile)")
     args = ap.parse_args(argv)
     trees = dict(t.split("=", 1) for t in args.tree)
     checks = dict(t.split("=", 1) for t in args.check_tree)
     ls_checks = dict(t.split("=", 1) for t in args.dbt_ls_check)
+    ls_profiles = dict(t.split("=", 1) for t in args.dbt_ls_profiles)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -497,7 +517,7 @@ def main(argv=None):
                 status = 1
             else:
                 print(f"{name}: rebuilt tree and {checks[name]} agree on all cases", file=sys.stderr)
-        if name in ls_checks and dbt_ls_check(doc, ls_checks[name], args.adapter):
+        if name in ls_checks and dbt_ls_check(doc, ls_checks[name], ls_profiles.get(name)):
             status = 1
         text = dump(doc)
         (out / f"{name}.json").write_text(text)

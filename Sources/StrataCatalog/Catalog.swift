@@ -40,6 +40,9 @@ public final class Catalog: Sendable {
         var config = Configuration()
         config.readonly = readOnly
         config.foreignKeysEnabled = true
+        // Another strata may be writing (an import, or a reader storing the lineage arrays):
+        // wait for it rather than failing at once.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // A catalog is read far more than written; this keeps opening and paging cheap.
             try db.execute(sql: "PRAGMA cache_size = -16000")

@@ -238,6 +238,17 @@ extension CatalogReader {
             """, [glob])
     }
 
+    /// Tasks whose latest instance failed: where failure cascades can start.
+    public func latestFailedTaskIDs() throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT tr.task_id FROM task_run tr JOIN dag_run r ON r.num = tr.run_num
+            WHERE tr.state = 'failed' AND NOT EXISTS (
+                SELECT 1 FROM task_run t2 JOIN dag_run r2 ON r2.num = t2.run_num
+                WHERE t2.task_id = tr.task_id
+                  AND (r2.start_time > r.start_time OR (r2.start_time = r.start_time AND r2.run_id > r.run_id)))
+            """)
+    }
+
     /// Tasks of the DAGs among `nums`: selecting a DAG selects what it runs.
     public func taskNums(ofDagNums dagNums: [Int32]) throws -> [Int32] {
         var out: [Int32] = []

@@ -1,5 +1,6 @@
 import Foundation
 import StrataCatalog
+import StrataLineage
 import StrataTerminal
 
 /// What the app asks of the terminal backend after an event.
@@ -39,6 +40,15 @@ public final class App {
     /// The results of the last search, for `n` / `N`.
     var lastSearch: (query: String, hits: [SearchHit], index: Int)?
     var commandHistory: [String] = []
+    /// Loaded on first use: the stack map never needs the edge graph.
+    private var lineageEngineStorage: LineageEngine?
+
+    func lineageEngine() throws -> LineageEngine {
+        if let lineageEngineStorage { return lineageEngineStorage }
+        let engine = try LineageEngine(catalog: catalog)
+        lineageEngineStorage = engine
+        return engine
+    }
 
     public static let minimumWidth = 40
     public static let minimumHeight = 12
@@ -167,17 +177,18 @@ public final class App {
     private func makeScreen(_ d: Destination) throws -> Screen {
         switch d {
         case .home: return try HomeScreen(catalog: catalog)
-        case .browser(let focus): return try BrowserScreen(catalog: catalog, focus: focus)
+        case .browser(let focus): return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: focus)
         case .owner(let id): return try OwnerScreen(catalog: catalog, id: id)
         case .dag(let id): return try DagScreen(catalog: catalog, dagID: id)
-        case .lineage(let id, let upstream): return try BrowserScreen(catalog: catalog, focus: id, lineageFocus: upstream)
+        case .lineage(let id, let upstream):
+            return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id, lineageFocus: upstream)
         case .log(let path, let title): return try LogScreen(path: path, title: title)
         case .entity(let id):
             let e = try catalog.read { try $0.require(id) }
             switch e.kind {
             case .owner: return try OwnerScreen(catalog: catalog, id: id)
             case .dag: return try DagScreen(catalog: catalog, dagID: id)
-            default: return try BrowserScreen(catalog: catalog, focus: id)
+            default: return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id)
             }
         }
     }

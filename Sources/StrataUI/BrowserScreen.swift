@@ -1,4 +1,5 @@
 import StrataCatalog
+import StrataLineage
 import StrataTerminal
 
 /// Left, a navigator (by stage, and by kind); right, the detail of the selection and below it
@@ -6,9 +7,11 @@ import StrataTerminal
 public final class BrowserScreen: Screen {
     public let kind = ScreenKind.browser
     let catalog: Catalog
+    /// The lineage engine, loaded by the app on first use and shared by every browser.
+    let lineageEngine: () throws -> LineageEngine
     var nav: NavTree
     var detail = TextPane()
-    var lineage = TextPane()
+    var lineage: LineagePane?
     /// 0 navigator, 1 detail, 2 lineage.
     var focus = 0
     var upstream = true
@@ -22,8 +25,10 @@ public final class BrowserScreen: Screen {
                   lineage: Rect(x: 0, y: 0, width: 0, height: 0))
     var detailWidth = 60
 
-    public init(catalog: Catalog, focus id: String? = nil, lineageFocus: Bool? = nil) throws {
+    public init(catalog: Catalog, lineage: @escaping () throws -> LineageEngine, focus id: String? = nil,
+                lineageFocus: Bool? = nil) throws {
         self.catalog = catalog
+        self.lineageEngine = lineage
         nav = try NavTree(catalog: catalog)
         if let id {
             let e = try catalog.read { try $0.require(id) }
@@ -42,7 +47,7 @@ public final class BrowserScreen: Screen {
     public var selectedEntityID: String? {
         switch focus {
         case 1: detail.selectedTarget ?? shown?.id
-        case 2: lineage.selectedTarget ?? shown?.id
+        case 2: lineage?.selectedID ?? shown?.id
         default: nav.selectedEntity?.id ?? shown?.id
         }
     }
@@ -62,12 +67,18 @@ public final class BrowserScreen: Screen {
         case "lineage.upstream", "lineage.downstream":
             upstream = action == "lineage.upstream"
             focus = 2
-            try loadLineage()
+            if lineage == nil { try loadLineage() } else { try lineage?.setDirection(upstream ? .upstream : .downstream) }
             return .handled
         case "lineage.deeper", "lineage.shallower":
-            depth = max(1, min(8, depth + (action == "lineage.deeper" ? 1 : -1)))
-            try loadLineage()
-            return .message("lineage depth \(depth)")
+            depth = max(1, min(12, depth + (action == "lineage.deeper" ? 1 : -1)))
+            try lineage?.setDepth(depth)
+            return .message("lineage opens \(depth) level\(depth == 1 ? "" : "s")")
+        case "lineage.failure":
+            guard let pane = lineage, let found = try pane.deepestFailure() else {
+                return .message("no failed task upstream of \(shown?.name ?? "this")")
+            }
+            if let log = found.log { return .open(.log(path: log.path, title: log.title)) }
+            return .open(.lineage(found.id, upstream: true))
         default: break
         }
         switch focus {
@@ -96,12 +107,19 @@ public final class BrowserScreen: Screen {
             if action == "move.left" { focus = 0; return .handled }
             return nil
         default:
-            if lineage.perform(action, rows: layout.lineage.height) { return .handled }
-            if action == "item.open", let target = lineage.selectedTarget, target != shown?.id {
-                return .open(.lineage(target, upstream: upstream))
+            guard var pane = lineage else { return nil }
+            defer { lineage = pane }
+            if pane.text.perform(action, rows: layout.lineage.height) { return .handled }
+            switch action {
+            case "move.right": return try pane.openSelected() ? .handled : nil
+            case "move.left":
+                if try !pane.closeSelected() { focus = 0 }
+                return .handled
+            case "item.open":
+                if let target = pane.selectedID, target != shown?.id { return .open(.lineage(target, upstream: upstream)) }
+                return .handled
+            default: return nil
             }
-            if action == "move.left" { focus = 0; return .handled }
-            return nil
         }
     }
 
@@ -118,10 +136,10 @@ public final class BrowserScreen: Screen {
             try? nav.loadIfMoreRow(); try? loadSelection()
             return open ? perform("item.open", pageSize: 0) : .handled
         }
-        for (pane, rect, index) in [(1, layout.detail, 0), (2, layout.lineage, 1)] where rect.contains(x: event.x, y: event.y) {
+        for (pane, rect) in [(1, layout.detail), (2, layout.lineage)] where rect.contains(x: event.x, y: event.y) {
             focus = pane
-            var textPane = index == 0 ? detail : lineage
-            defer { if index == 0 { detail = textPane } else { lineage = textPane } }
+            var textPane = pane == 1 ? detail : (lineage?.text ?? TextPane())
+            defer { if pane == 1 { detail = textPane } else { lineage?.text = textPane } }
             if event.action == .wheelUp || event.action == .wheelDown {
                 _ = textPane.perform(event.action == .wheelUp ? "move.up" : "move.down", rows: rect.height)
                 return .handled
@@ -156,8 +174,9 @@ public final class BrowserScreen: Screen {
     }
 
     func loadLineage() throws {
-        guard let root = shown else { lineage = TextPane(); return }
-        lineage = TextPane(try LineageLines.lines(catalog: catalog, root: root, upstream: upstream, depth: depth))
+        guard let root = shown else { lineage = nil; return }
+        lineage = try LineagePane(engine: lineageEngine(), rootID: root.id, direction: upstream ? .upstream : .downstream,
+                                  depth: depth)
     }
 
     // MARK: Drawing
@@ -183,9 +202,9 @@ public final class BrowserScreen: Screen {
             if let selected, selected < detail.lines.count, detail.lines[selected].target != nil { detail.selected = selected }
         }
         detail.render(into: &grid, area: detailInner, context: context, focused: focus == 1)
-        let lineageTitle = "lineage · \(upstream ? "upstream" : "downstream") · \(depth) hop\(depth == 1 ? "" : "s")"
+        let lineageTitle = "lineage · \(upstream ? "upstream" : "downstream") · \(depth) level\(depth == 1 ? "" : "s") open"
         let lineageInner = grid.box(lineageRect, title: lineageTitle, style: focus == 2 ? s.accent : s.border, titleStyle: s.title)
-        lineage.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
+        lineage?.text.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
         layout = (navInner, detailInner, lineageInner)
     }
 }
@@ -289,53 +308,4 @@ func shortTime(_ iso: String?) -> String {
     guard let iso, iso.count >= 16 else { return iso ?? "" }
     let chars = Array(iso)
     return String(chars[5..<10]) + " " + String(chars[11..<16])
-}
-
-/// The lineage tree of an entity: breadth-first to `depth` hops, each node once (cycles and
-/// diamonds are shown where first reached), with kind, stage, owner and latest run state.
-enum LineageLines {
-    static let maxNodes = 400
-
-    static func lines(catalog: Catalog, root: Entity, upstream: Bool, depth: Int) throws -> [Line] {
-        try catalog.read { r in
-            var out: [Line] = []
-            var seen: Set<String> = [root.id]
-            var facts: [String: (Entity?, String?)] = [:]
-            var total = 0
-            var direct = 0
-            func visit(_ id: String, level: Int) throws {
-                guard level <= depth, out.count < maxNodes else { return }
-                let neighbors = try r.neighbors(of: id, upstream: upstream)
-                if level == 1 { direct = neighbors.count }
-                for n in neighbors {
-                    let first = seen.insert(n.id).inserted
-                    if first { total += 1 }
-                    // A node reached again (a diamond) is looked up once.
-                    if facts[n.id] == nil { facts[n.id] = (try r.entity(n.id), try r.latestState(of: n.id)) }
-                    let (e, state) = facts[n.id]!
-                    let indent = String(repeating: "  ", count: level - 1)
-                    var spans: [(String, Line.Role)] = [
-                        (indent + (upstream ? "↑ " : "↓ "), .muted),
-                        (stateGlyph(state) + " ", state.map { .state($0) } ?? .muted),
-                        (TextWidth.pad(n.kind.rawValue, to: 9), .muted),
-                        (n.name, first ? .base : .muted),
-                    ]
-                    if let stage = e?.stage { spans.append(("  " + stage, .stage(stage))) }
-                    if let owner = e?.owner { spans.append(("  " + owner, .muted)) }
-                    if let state, state != "success" { spans.append(("  " + state, .state(state))) }
-                    if !first { spans.append(("  (shown above)", .muted)) }
-                    out.append(Line(spans, target: n.id))
-                    if first { try visit(n.id, level: level + 1) }
-                }
-            }
-            try visit(root.id, level: 1)
-            let header = Line([("\(direct) direct · \(total) within \(depth) hop\(depth == 1 ? "" : "s")", .muted),
-                               ("   Enter re-roots · + - depth · u d direction", .muted)])
-            if out.isEmpty {
-                return [header, Line(upstream ? "nothing upstream: this is where data enters" : "nothing downstream uses this yet", .muted)]
-            }
-            if out.count >= maxNodes { out.append(Line("… more: narrow with - or re-root", .muted)) }
-            return [header] + out
-        }
-    }
 }

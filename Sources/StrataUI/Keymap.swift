@@ -75,8 +75,9 @@ public enum ActionRegistry {
         ActionSpec("pane.next", ["tab"], "Next pane", [.browser], hint: true),
         ActionSpec("pane.previous", ["shift-tab"], "Previous pane", [.browser]),
         ActionSpec("item.open", ["enter"], "Open the selection", [.home, .browser, .owner, .dag], hint: true),
-        ActionSpec("lineage.deeper", ["+"], "Lineage: one more hop", [.browser]),
-        ActionSpec("lineage.shallower", ["-"], "Lineage: one hop less", [.browser]),
+        ActionSpec("lineage.deeper", ["+"], "Lineage: open one more level", [.browser]),
+        ActionSpec("lineage.shallower", ["-"], "Lineage: open one level less", [.browser]),
+        ActionSpec("lineage.failure", ["f"], "Lineage: open the log of the deepest failed task upstream", [.browser]),
         // Prompts
         ActionSpec("prompt.accept", ["enter"], "Open the result / run the command", [.prompt]),
         ActionSpec("prompt.cancel", ["esc", "ctrl-c"], "Close the prompt", [.prompt]),

@@ -57,7 +57,7 @@ struct TUITests {
         try t.waitFor("Browse")
         try t.send("?")
         let help = try t.waitFor("Keys · Browser")
-        #expect(help.contains("Lineage: one more hop"))
+        #expect(help.contains("Lineage: open one more level"))
         #expect(help.contains("Next pane"))
         try t.send("x")
         try t.waitGone("Keys · Browser")

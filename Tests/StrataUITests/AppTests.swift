@@ -71,9 +71,11 @@ import Testing
     @Test func lineageKeysShowUpstreamAndDownstream() throws {
         let app = try makeApp()
         app.press(":", "open analytics.stg_orders", "enter", "u")
-        #expect(app.screenText.contains("↑ ● table    raw.shop.orders"))
+        #expect(app.screenText.contains("● table     raw.shop.orders"))
+        #expect(app.screenText.contains("lineage · upstream"))
         app.press("d")
-        #expect(app.screenText.contains("↓ ✗ table    analytics.fct_orders"))
+        #expect(app.screenText.contains("✗ table     analytics.fct_orders"))
+        #expect(app.screenText.contains("lineage · downstream"))
         // Enter re-roots on the selected node; Backspace comes back.
         app.press("enter")
         #expect(app.screen.selectedEntityID == "analytics.fct_orders" || app.screenText.contains("table · analytics.fct_orders"))
@@ -106,7 +108,7 @@ import Testing
         for spec in app.keymap.specs where spec.screens.contains(.dag) {
             #expect(text.contains(spec.help), "help lacks \(spec.name)")
         }
-        #expect(!text.contains("Lineage: one more hop"))   // a browser-only action
+        #expect(!text.contains("Lineage: open one more level"))   // a browser-only action
         app.press("x")
         #expect(!app.screenText.contains("Keys · DAG page"))
     }
@@ -204,4 +206,52 @@ import Testing
 
 extension App {
     func press(contentsOf keys: [String]) { for k in keys { press(k) } }
+}
+
+@Suite struct LineagePaneTests {
+    @Test func opensOneLevelThenNodesOpenAndCloseAndDepthGrows() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.order_summary", "enter", "u")
+        var text = app.screenText
+        #expect(text.contains("2 direct · 6 in all upstream"))
+        #expect(text.contains("lineage · upstream · 1 level open"))
+        // Closed nodes say how many neighbours they hide; a task shows its DAG.
+        #expect(text.contains("▸ ✗ table     analytics.fct_orders"))
+        #expect(text.contains("▲ task      orders_daily.publish"))
+        #expect(!text.contains("analytics.stg_orders"))
+        // → opens the selected node (the first row), ← closes it again.
+        app.press("l")
+        text = app.screenText
+        #expect(text.contains("▾ ✗ table     analytics.fct_orders"))
+        #expect(text.contains("  ▸ ✗ table     analytics.stg_orders"))
+        app.press("h")
+        #expect(!app.screenText.contains("analytics.stg_orders"))
+        // + opens every node to two levels, - back to one.
+        app.press("+")
+        #expect(app.screenText.contains("lineage · upstream · 2 levels open"))
+        #expect(app.screenText.contains("analytics.stg_orders"))
+        app.press("-")
+        #expect(!app.screenText.contains("analytics.stg_orders"))
+    }
+
+    @Test func enterReRootsAndBackspaceReturns() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.order_summary", "enter", "u", "enter")
+        #expect(app.screenText.contains("table · analytics.fct_orders"))
+        #expect(app.screenText.contains("lineage · upstream"))
+        app.press("backspace")
+        #expect(app.screenText.contains("table · analytics.order_summary"))
+    }
+
+    @Test func fJumpsToTheLogOfTheDeepestFailureUpstream() throws {
+        let app = try makeApp()
+        app.press(":", "open analytics.order_summary", "enter", "u", "f")
+        #expect(app.screen.kind == .log)
+        #expect(app.screen.title.contains("transform"))
+        app.press("backspace")
+        #expect(app.screen.kind == .browser)
+        // Nothing failed upstream of where data enters.
+        app.press(":", "open raw.shop.orders", "enter", "u", "f")
+        #expect(app.screenText.contains("no failed task upstream"))
+    }
 }
