@@ -52,6 +52,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench-lineage`: upstream closure of a typical and a deep node on a generated
+        // graph of ~1,000,000 edges: the release `strata lineage` binary and the engine in
+        // process, beside a recursive CTE in the sqlite3 shell and networkx `ancestors`.
+        .executableTarget(
+            name: "lineage-closure",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "StrataLineage", package: "strata"),
+                .product(name: "StrataCatalog", package: "strata"),
+                .product(name: "StrataImport", package: "strata"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["nx_ancestors.py"]
+        ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
         // (wall clock, malloc counts, baselines for regression checks).
         .executableTarget(

@@ -107,16 +107,18 @@ struct LineagePane {
             pending += kids.filter { info[$0] == nil }
             try? loadInfo(&pending)
             kids.sort { (sortKey($0)) < (sortKey($1)) }
-            for child in kids {
+            // A node's own neighbours are claimed before any of them is opened, so a node
+            // opens where it is nearest the root, not wherever a deeper branch met it first.
+            let claimed = kids.map { shown.insert($0).inserted }
+            for (child, isNew) in zip(kids, claimed) {
                 guard rows.count < Self.maxRows else { truncated = true; return }
                 let childPath = path + [child]
                 let cycle = child == root || path.contains(child)
-                let repeated = !cycle && shown.contains(child)
+                let repeated = !cycle && !isNew
                 let count = children(of: child).count
                 let canOpen = !cycle && !repeated && count > 0
                 let open = canOpen && (overrides[childPath] ?? (childPath.count < depth))
                 rows.append(Row(path: childPath, childCount: count, open: open, repeated: repeated, cycle: cycle))
-                shown.insert(child)
                 if open { visit(child, childPath) }
             }
         }
@@ -157,7 +159,10 @@ struct LineagePane {
     private func lines() -> [Line] {
         let c = counts[direction] ?? (0, 0)
         let way = direction == .upstream ? "upstream" : "downstream"
-        var out = [Line([("\(c.direct) direct · \(c.total) in all \(way)", .muted),
+        // The root's own state first: where a walk down a failure cascade starts.
+        let rootState = status[root].flatMap { $0.isEmpty ? nil : $0 }
+        var out = [Line([(rootState.map { lineageGlyph($0) + " " + $0 + " · " } ?? "", rootState.map { .state($0 == "ok" ? "success" : $0 == "stale" ? "skipped" : $0) } ?? .muted),
+                         ("\(c.direct) direct · \(c.total) in all \(way)", .muted),
                          ("  ·  → ← open/close · Enter re-root · f deepest failure", .muted)])]
         if rows.isEmpty {
             out.append(Line(direction == .upstream ? "nothing upstream: this is where data enters" : "nothing downstream uses this yet", .muted))

@@ -27,7 +27,7 @@ struct TUITests {
         #expect(["kafka.shop.orders", "shopdb.public.orders", "raw.shop.orders"].contains { opened.contains("table · \($0)") })
         try t.send("u")
         let upstream = try t.waitFor("lineage · upstream")
-        #expect(upstream.contains("↑") || upstream.contains("nothing upstream"))
+        #expect(upstream.contains("in all upstream"))
         try t.send("o")
         let owner = try t.waitFor("Owner ·")
         // o acts on the selection: with the lineage pane focused, the upstream node's owner.
@@ -48,6 +48,35 @@ struct TUITests {
         try t.send("L")
         let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00 · attempt 1")
         #expect(log.contains("AirflowException"))
+    }
+
+    /// Lineage as an on-call engineer walks it: a mart, its upstream, down to the failed task,
+    /// re-rooted there, back again, and `f` straight to the failure's log.
+    @Test func lineageWalksFromAMartToTheFailureAndBack() throws {
+        let t = try TmuxSession(width: 130, height: 40)
+        try t.waitFor("Stack map")
+        try t.send(":")
+        try t.type("open analytics.marts.agg_orders_daily")
+        try t.send("Enter")
+        try t.waitFor("table · analytics.marts.agg_orders_daily")
+        try t.send("u")
+        let pane = try t.waitFor("in all upstream")
+        #expect(pane.contains("lineage · upstream · 1 level open"))
+        #expect(pane.contains("▸ ✗ table     analytics.marts.fct_orders"))
+        // Down to the failed task and re-root on it.
+        try t.send("j")
+        try t.send("Enter")
+        let task = try t.waitFor("task · dbt_core_nightly.dbt_build_marts_orders")
+        #expect(task.contains("lineage · upstream"))
+        #expect(task.contains("dbt_core_nightly.dbt_build_intermediate"))
+        try t.send("BSpace")
+        try t.waitFor("table · analytics.marts.agg_orders_daily")
+        try t.send("f")
+        let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00")
+        #expect(log.contains("ERROR"))
+        try t.send("BSpace")
+        try t.waitFor("table · analytics.marts.agg_orders_daily")
+        try t.send("q")
     }
 
     @Test func helpListsTheKeysOfTheScreen() throws {
