@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "StrataLineage", package: "strata"),
                 .product(name: "StrataCatalog", package: "strata"),
                 .product(name: "StrataImport", package: "strata"),
+                .product(name: "StrataTerminal", package: "strata"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -7,6 +7,8 @@ public struct Selection: Sendable, Equatable, CustomStringConvertible {
     /// Union of intersections.
     public var members: [[SelectorAtom]]
 
+    public init(members: [[SelectorAtom]]) { self.members = members }
+
     public var description: String {
         members.map { $0.map(\.description).joined(separator: ",") }.joined(separator: " ")
     }

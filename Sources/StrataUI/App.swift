@@ -180,8 +180,9 @@ public final class App {
         case .browser(let focus): return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: focus)
         case .owner(let id): return try OwnerScreen(catalog: catalog, id: id)
         case .dag(let id): return try DagScreen(catalog: catalog, dagID: id)
-        case .lineage(let id, let upstream):
-            return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id, lineageFocus: upstream)
+        case .lineage(let id, let upstream, let depth):
+            return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id, lineageFocus: upstream,
+                                     lineageDepth: depth)
         case .log(let path, let title): return try LogScreen(path: path, title: title)
         case .entity(let id):
             let e = try catalog.read { try $0.require(id) }

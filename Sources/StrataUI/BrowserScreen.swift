@@ -15,7 +15,9 @@ public final class BrowserScreen: Screen {
     /// 0 navigator, 1 detail, 2 lineage.
     var focus = 0
     var upstream = true
+    /// Levels of the lineage tree that open by themselves.
     var depth = 1
+    static let maxDepth = 12
     /// The entity shown on the right.
     private(set) var shown: Entity?
     var shownLog: (path: String, title: String)?
@@ -26,7 +28,7 @@ public final class BrowserScreen: Screen {
     var detailWidth = 60
 
     public init(catalog: Catalog, lineage: @escaping () throws -> LineageEngine, focus id: String? = nil,
-                lineageFocus: Bool? = nil) throws {
+                lineageFocus: Bool? = nil, lineageDepth: Int = 1) throws {
         self.catalog = catalog
         self.lineageEngine = lineage
         nav = try NavTree(catalog: catalog)
@@ -37,6 +39,7 @@ public final class BrowserScreen: Screen {
         try loadSelection()
         if let lineageFocus {
             upstream = lineageFocus
+            depth = max(1, min(Self.maxDepth, lineageDepth))
             focus = 2
             try loadLineage()
         }
@@ -70,7 +73,7 @@ public final class BrowserScreen: Screen {
             if lineage == nil { try loadLineage() } else { try lineage?.setDirection(upstream ? .upstream : .downstream) }
             return .handled
         case "lineage.deeper", "lineage.shallower":
-            depth = max(1, min(12, depth + (action == "lineage.deeper" ? 1 : -1)))
+            depth = max(1, min(Self.maxDepth, depth + (action == "lineage.deeper" ? 1 : -1)))
             try lineage?.setDepth(depth)
             return .message("lineage opens \(depth) level\(depth == 1 ? "" : "s")")
         case "lineage.failure":

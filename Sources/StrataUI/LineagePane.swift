@@ -25,6 +25,9 @@ struct LineagePane {
 
     let engine: LineageEngine
     let root: Int32
+    /// When the root is a DAG, its tasks: the DAG's lineage is what its tasks read and write
+    /// outside it.
+    private let rootTasks: [Int32]
     var direction: LineageDirection
     /// Levels that open by themselves.
     var depth: Int
@@ -41,7 +44,9 @@ struct LineagePane {
 
     init(engine: LineageEngine, rootID: String, direction: LineageDirection, depth: Int) throws {
         self.engine = engine
-        root = try engine.num(of: rootID)
+        let root = try engine.num(of: rootID)
+        self.root = root
+        rootTasks = try engine.catalog.read { try $0.taskNums(ofDagNums: [root]) }
         self.direction = direction
         self.depth = depth
         try rebuild()
@@ -99,7 +104,13 @@ struct LineagePane {
         truncated = false
         var shown: Set<Int32> = [root]
         var pending: [Int32] = []
-        func children(of node: Int32) -> [Int32] { engine.graph.neighbors(of: node, direction) }
+        let tasks = Set(rootTasks)
+        func children(of node: Int32) -> [Int32] {
+            guard node == root, !rootTasks.isEmpty else { return engine.graph.neighbors(of: node, direction) }
+            var out: [Int32] = []
+            for t in rootTasks { for n in engine.graph.neighbors(of: t, direction) where !tasks.contains(n) && !out.contains(n) { out.append(n) } }
+            return out
+        }
         // Depth first, so a node's subtree follows it.
         func visit(_ node: Int32, _ path: [Int32]) {
             var kids = children(of: node)
@@ -124,7 +135,10 @@ struct LineagePane {
         }
         visit(root, [])
         try loadStatuses()
-        if counts[direction] == nil { counts[direction] = engine.graph.neighbourCounts(of: root, direction) }
+        if counts[direction] == nil {
+            let reach = engine.graph.walk(from: [root] + rootTasks, direction)
+            counts[direction] = (children(of: root).count, reach.count - 1 - rootTasks.count)
+        }
         let previous = text.selected
         text = TextPane(lines())
         if let path, let i = rows.firstIndex(where: { $0.path == path }) {
@@ -196,7 +210,7 @@ struct LineagePane {
     /// The failed task farthest upstream of the root (the start of the cascade the root is
     /// part of), with its latest log; the root itself when nothing upstream failed.
     func deepestFailure() throws -> (id: String, log: (path: String, title: String)?)? {
-        let reach = engine.graph.walk(from: [root], .upstream)
+        let reach = engine.graph.walk(from: [root] + rootTasks, .upstream)
         let failed = try engine.catalog.read { r in Set(try r.latestFailedTaskIDs().compactMap { try r.lineageNum(ofID: $0) }) }
         var best: (node: Int32, depth: Int32)?
         for (i, n) in reach.nodes.enumerated() where failed.contains(n) {

@@ -1,4 +1,5 @@
 import StrataCatalog
+import StrataLineage
 import StrataTerminal
 
 enum OverlayResult: Equatable {
@@ -246,7 +247,7 @@ struct CommandOverlay {
         ("open", "ID", "open an entity"),
         ("owner", "ID", "who owns it"),
         ("theme", "NAME", "switch colour theme"),
-        ("lineage", "SELECTOR", "lineage of an entity (+x upstream, x+ downstream)"),
+        ("lineage", "SELECTOR", "lineage of one node: +x upstream, x+ downstream, 2+x two levels open"),
         ("dag", "ID", "a DAG's tasks and runs"),
         ("search", "QUERY", "search everything"),
         ("home", "", "the stack map"),
@@ -343,6 +344,33 @@ struct CommandOverlay {
 }
 
 extension App {
+    /// Where `:lineage SELECTOR` roots the pane: dbt's operators set the direction and how many
+    /// levels open (`+x` all of them, `2+x` two); the pane needs exactly one node.
+    func lineageTarget(_ text: String) throws -> (id: String, upstream: Bool, depth: Int) {
+        let selection = try Selection.parse([text])
+        guard selection.members.count == 1, selection.members[0].count == 1, var atom = selection.members.first?.first else {
+            throw LineageUIError("the lineage pane shows one node; `strata lineage '\(text)'` prints a whole selection")
+        }
+        let upstream = atom.children == .none || atom.parents != .none
+        let reach = upstream ? atom.parents : atom.children
+        let depth = switch reach { case .none: 1; case .all: BrowserScreen.maxDepth; case .upTo(let n): n }
+        atom.parents = .none; atom.children = .none; atom.childrensParents = false
+        let engine = try lineageEngine()
+        if atom.method == .fqn, !atom.value.contains(where: { "*?[]".contains($0) }) {
+            // One name: an id, or a name only one node has (a DAG, not the DAG and its tasks).
+            guard let node = try engine.nodes([try engine.num(of: atom.value)]).first else {
+                throw LineageUIError("no node '\(atom.value)'")
+            }
+            return (node.id, upstream, depth)
+        }
+        let nodes = try engine.nodes(try engine.select(Selection(members: [[atom]])).nodes)
+        guard nodes.count == 1, let node = nodes.first else {
+            throw LineageUIError("'\(atom)' names \(nodes.count) nodes (" + nodes.prefix(3).map(\.id).joined(separator: ", ")
+                                 + (nodes.count > 3 ? ", …" : "") + "); the pane needs one: give its id")
+        }
+        return (node.id, upstream, depth)
+    }
+
     /// Runs a `:` command line.
     func run(command text: String) {
         if commandHistory.last != text { commandHistory.append(text) }
@@ -364,13 +392,13 @@ extension App {
         case "search":
             overlay = .search(SearchOverlay(catalog: catalog, query: arg))
         case "lineage":
-            guard needArg("a selector such as +analytics.marts.fct_orders") else { return }
-            // Until the selector engine lands: +x is upstream, x+ downstream, bare x upstream.
-            var id = arg, upstream = true
-            if id.hasSuffix("+") && !id.hasPrefix("+") { upstream = false; id.removeLast() }
-            if id.hasPrefix("+") { id.removeFirst() }
-            if id.hasSuffix("+") { id.removeLast() }
-            open(.lineage(id, upstream: upstream))
+            guard needArg("a selector such as +fct_orders, fct_orders+ or 2+fct_orders") else { return }
+            do {
+                let target = try lineageTarget(arg)
+                open(.lineage(target.id, upstream: target.upstream, depth: target.depth))
+            } catch {
+                toast = "\(error)"
+            }
         default:
             if ActionRegistry.spec(name) != nil || keymap.specs.contains(where: { $0.name == name }) {
                 dispatch(name)
@@ -379,4 +407,9 @@ extension App {
             }
         }
     }
+}
+
+struct LineageUIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -15,7 +15,8 @@ public enum Destination: Equatable, Sendable {
     case entity(String)
     case owner(String)
     case dag(String)
-    case lineage(String, upstream: Bool)
+    /// A browser with the lineage pane focused on a node, `depth` levels open.
+    case lineage(String, upstream: Bool, depth: Int = 1)
     case log(path: String, title: String)
 }
 

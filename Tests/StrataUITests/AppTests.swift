@@ -254,4 +254,26 @@ extension App {
         app.press(":", "open raw.shop.orders", "enter", "u", "f")
         #expect(app.screenText.contains("no failed task upstream"))
     }
+
+    @Test func lineageCommandTakesDbtOperators() throws {
+        let app = try makeApp()
+        app.press(":", "lineage 2+order_summary", "enter")
+        #expect(app.screenText.contains("lineage · upstream · 2 levels open"))
+        #expect(app.screenText.contains("table · analytics.order_summary"))
+        app.press(":", "lineage raw.shop.orders+1", "enter")
+        #expect(app.screenText.contains("lineage · downstream · 1 level open"))
+        app.press(":", "lineage raw.shop.orders+", "enter")
+        #expect(app.screenText.contains("lineage · downstream · 12 levels open"))
+        // A DAG's lineage is what its tasks read and write outside it.
+        app.press(":", "lineage orders_daily", "enter")
+        #expect(app.screenText.contains("dag · orders_daily"))
+        #expect(app.screenText.contains("● table     raw.shop.orders"))
+        #expect(!app.screenText.contains("orders_daily.extract"))
+        app.press(":", "lineage fct_ordrs", "enter")
+        #expect(app.screenText.contains("no node 'fct_ordrs' in the catalog; did you mean 'fct_orders'?"))
+        app.press(":", "lineage tag:orders", "enter")
+        #expect(app.screenText.contains("the pane needs one"))
+        app.press(":", "lineage @x+", "enter")
+        #expect(app.screenText.contains("incompatible"))
+    }
 }

@@ -1,0 +1,428 @@
+import ArgumentParser
+import BenchSupport
+import Foundation
+import GRDB
+import StrataCatalog
+import StrataLineage
+import StrataTerminal
+
+/// `make bench-lineage`: the full upstream closure (`+NODE`) of a typical and of a deep node on
+/// a generated stack of ~1,000,000 edges, measured in one run for: the release `strata lineage
+/// +NODE --ids` binary (process start included), the lineage engine in process, a recursive CTE
+/// in the sqlite3 shell on the same file, and networkx `ancestors` on the same edge list. Checks
+/// that all of them select the same nodes. Progress goes to stderr, the report (Markdown) to
+/// stdout.
+@main
+struct LineageClosure {
+    struct Arguments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lineage-closure",
+            abstract: "Lineage closure report for strata (Markdown on stdout, progress on stderr).",
+            discussion: """
+                Generates (once, cached in --data) a catalog shaped like a data stack with about \
+                1,000,000 edges, picks a typical node (the median closure of 201 sampled \
+                intermediate tables) and a deep one (the largest closure of 200 sampled \
+                dashboards), then times `strata lineage +NODE --ids` (release binary), the engine \
+                in process, `WITH RECURSIVE` in the sqlite3 shell and networkx `ancestors`.
+
+                Usage errors exit with status 2.
+                """
+        )
+
+        @Option(help: ArgumentHelp("Business domains in the generated stack.", valueName: "n"))
+        var domains = 200
+        @Option(help: ArgumentHelp("Mean source tables per domain (0.5-2x this).", valueName: "n"))
+        var base = 250
+        @Option(help: ArgumentHelp("Seed for the generator and the node samples.", valueName: "n"))
+        var seed: UInt64 = 42
+        @Option(name: .customLong("data"), help: ArgumentHelp("Directory for generated files.", valueName: "dir"))
+        var dataDir = "data"
+        @Option(help: ArgumentHelp("The release strata binary.", valueName: "path"))
+        var strata = "../.build-release/release/strata"
+        @Option(help: ArgumentHelp("Python with networkx (resolved to the real interpreter).", valueName: "cmd"))
+        var python = "python3"
+        @Option(help: ArgumentHelp("Minimum timed runs per fast measurement.", valueName: "n"))
+        var min = 15
+        @Option(help: ArgumentHelp("Maximum timed runs per measurement.", valueName: "n"))
+        var max = 40
+        @Option(help: ArgumentHelp("Seconds after which a measurement stops once it has its minimum.", valueName: "s"))
+        var budget = 4.0
+        @Option(help: ArgumentHelp("Minimum timed runs when one run takes seconds (deep node, networkx).", valueName: "n"))
+        var slowMin = 5
+        @Option(help: ArgumentHelp("First runs of the binary on an emptied lineage_cache.", valueName: "n"))
+        var coldRuns = 3
+        @Option(help: ArgumentHelp("networkx processes per node (each loads the graph).", valueName: "n"))
+        var pythonRuns = 5
+        @Option(help: ArgumentHelp("`ancestors` calls per node inside one networkx process.", valueName: "n"))
+        var reps = 20
+        @Flag(name: .customLong("no-python"), help: "Skip the networkx peer.")
+        var noPython = false
+        @Flag(name: .customLong("no-sqlite"), help: "Skip the sqlite3 shell peer.")
+        var noSqlite = false
+        @Flag(help: "Only generate (or check) the catalog and the edge list, then exit.")
+        var generateOnly = false
+    }
+
+    static func main() {
+        let a = Arguments.parseOrExit2()
+        do {
+            try Bench(a).run()
+        } catch {
+            FileHandle.standardError.write(Data("lineage-closure: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// In-process timings of one node.
+struct InProcess {
+    var walk, select, lookup, printing, total: Samples
+    var ids: [String]
+}
+
+/// One node under test.
+struct Node {
+    var label: String
+    var id: String
+    var num: Int32
+    var closure: Int
+}
+
+final class Bench {
+    let a: LineageClosure.Arguments
+    let shape: LineageStack.Shape
+    let path: String
+    let tsv: String
+    let scratch: String
+    let clock = ContinuousClock()
+    var report: [String] = []
+    let env = ["PATH": "/usr/bin:/bin:/usr/local/bin", "LANG": "C.UTF-8"]
+
+    init(_ a: LineageClosure.Arguments) {
+        self.a = a
+        var s = LineageStack.Shape()
+        s.domains = a.domains; s.base = a.base
+        shape = s
+        path = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed).sqlite"
+        tsv = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed)-edges.tsv"
+        scratch = "\(a.dataDir)/lineage-out"
+    }
+
+    func out(_ s: String = "") { report.append(s) }
+    var fast: Policy { Policy(minIterations: a.min, maxIterations: a.max, budget: .seconds(a.budget)) }
+    var slow: Policy { Policy(minIterations: a.slowMin, maxIterations: a.max, budget: .seconds(a.budget)) }
+    func policy(_ n: Node) -> Policy { n.closure > 10_000 ? slow : fast }
+
+    /// p50 / p95 of samples, formatted.
+    func pp(_ s: Samples) -> String { s.count == 0 ? "–" : "\(fmt(s.p50)) / \(fmt(s.p95))" }
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        // 1. The catalog and the edge list.
+        let generated = try LineageStack.ensure(path: path, shape: shape, seed: a.seed, log: log)
+        let genNote = generated.map { String(format: "generated in this run: %.1f s", $0.seconds) }
+            ?? "reused; generated in \(LineageStack.recordedGenerationSeconds(path: path) ?? "?") s"
+        log("catalog \(path): \(genNote)")
+        let exported = try LineageStack.ensureEdgeList(tsv: tsv, catalog: path, shape: shape, seed: a.seed)
+        log("edge list \(tsv): " + (exported.map { String(format: "exported in %.1f s", $0.seconds) } ?? "reused"))
+        if a.generateOnly { return }
+        guard FileManager.default.isExecutableFile(atPath: a.strata) else {
+            throw BenchError("no strata binary at \(a.strata) (build it: swift build -c release --product strata --scratch-path .build-release)")
+        }
+        let fileMB = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1e6
+        let tsvMB = Double((try FileManager.default.attributesOfItem(atPath: tsv)[.size] as? Int) ?? 0) / 1e6
+
+        // 2. Empty lineage_cache, then build the arrays in process from a read-only catalog
+        //    (which does not store them): the in-process cold build, and the node picks.
+        try clearCache()
+        let t0 = clock.now
+        let coldEngine = try LineageEngine(catalog: try Catalog(path: path, readOnly: true))
+        let coldInProcess = (clock.now - t0).milliseconds
+        let g = coldEngine.graph
+        log(String(format: "arrays built in process in %.0f ms: %d node slots, %d edges", coldInProcess, g.nodeCount, g.arrays.edgeCount))
+        let entities = try coldEngine.catalog.read { r in try r.lineageIDs() }
+        var rng = SplitMix64(seed: a.seed ^ 0x11AE_A6E)
+        func sample(_ xs: [(num: Int32, id: String)], _ n: Int) -> [(num: Int32, id: String, closure: Int)] {
+            var pool = xs
+            var picked: [(Int32, String, Int)] = []
+            for _ in 0..<Swift.min(n, pool.count) {
+                let i = rng.int(0...(pool.count - 1))
+                pool.swapAt(i, pool.count - 1)
+                let x = pool.removeLast()
+                picked.append((x.num, x.id, g.walk(from: [x.num], .upstream).count))
+            }
+            return picked.sorted { ($0.2, $0.1) < ($1.2, $1.1) }
+        }
+        let mids = sample(entities.filter { $0.id.hasPrefix("analytics.intermediate_") }, 201)
+        let dashes = sample(entities.filter { $0.id.hasPrefix("dash_") }, 200)
+        guard !mids.isEmpty, !dashes.isEmpty else { throw BenchError("no intermediate tables or dashboards in \(path)") }
+        let typicalPick = mids[mids.count / 2], deepPick = dashes[dashes.count - 1]
+        let nodes = [Node(label: "typical", id: typicalPick.id, num: typicalPick.num, closure: typicalPick.closure),
+                     Node(label: "deep", id: deepPick.id, num: deepPick.num, closure: deepPick.closure)]
+        func dist(_ xs: [(num: Int32, id: String, closure: Int)]) -> String {
+            let s = xs.map(\.closure)
+            return "min \(s[0]), p50 \(s[s.count / 2]), p90 \(s[s.count * 9 / 10]), max \(s[s.count - 1])"
+        }
+        for n in nodes { log("\(n.label): \(n.id), closure \(n.closure) nodes") }
+        try coldEngine.catalog.close()
+
+        // 3. The binary's first run on an emptied cache: builds the arrays and stores them.
+        var cold: [Double] = []
+        for i in 0..<a.coldRuns {
+            try clearCache()
+            let t = clock.now
+            try Proc.run(strataArgs(nodes[0]), stdout: "\(scratch)/cold.txt", env: env)
+            cold.append((clock.now - t).milliseconds)
+            log(String(format: "cold run %d: %.0f ms", i + 1, cold.last!))
+        }
+        guard try cacheRows() > 0 else { throw BenchError("the binary did not store lineage_cache") }
+        let coldSamples = Samples(cold)
+        let cacheBytes = try cacheSize()
+
+        // 4. Process floor: the same binary doing no catalog work.
+        let floor = try measure(fast) { try Proc.run([a.strata, "--help"], stdout: "/dev/null", env: env) }
+        log("strata --help: p50 \(fmt(floor.p50)) ms")
+
+        // 5. In process, warm: what one `strata lineage +X --ids` does, step by step.
+        let open = try measure(fast) { _ = try Catalog(path: path) }
+        let catalog = try Catalog(path: path)
+        let load = try measure(fast) { _ = try catalog.lineageArrays() }
+        let engineInit = try measure(fast) { _ = try LineageEngine(catalog: catalog) }
+        let engine = try LineageEngine(catalog: catalog)
+        var inproc: [String: InProcess] = [:]
+        for n in nodes {
+            let walk = measure(policy(n)) { _ = engine.graph.walk(from: [n.num], .upstream) }
+            let selection = try Selection.parse(["+" + n.id])
+            var result: LineageResult?
+            let select = try measure(policy(n)) { result = try engine.select(selection) }
+            var info: [LineageNodeInfo] = []
+            let lookup = try measure(policy(n)) { info = try engine.nodes(result!.nodes) }
+            let null = FileHandle(forWritingAtPath: "/dev/null")!
+            let printing = measure(policy(n)) {
+                var text = ""
+                for i in info.sorted(by: { $0.id < $1.id }) { text += i.id.inert(keepLayout: true); text += "\n" }
+                null.write(Data(text.utf8))
+            }
+            var ids: [String] = []
+            let total = try measure(policy(n)) {
+                let r = try engine.select(try Selection.parse(["+" + n.id]))
+                ids = try engine.nodes(r.nodes).map(\.id).sorted()
+            }
+            inproc[n.label] = InProcess(walk: walk, select: select, lookup: lookup, printing: printing, total: total, ids: ids)
+            log("\(n.label) in process: walk p50 \(fmt(walk.p50)) ms, select+ids p50 \(fmt(total.p50)) ms")
+        }
+
+        // 6. The release binary, warm (lineage_cache stored, file in the page cache).
+        var binary: [String: Samples] = [:]
+        for n in nodes {
+            let outFile = "\(scratch)/strata-\(n.label).txt"
+            binary[n.label] = try measure(policy(n)) { try Proc.run(strataArgs(n), stdout: outFile, env: env) }
+            log("\(n.label) strata binary: p50 \(fmt(binary[n.label]!.p50)) ms")
+        }
+
+        // 7. sqlite3 shell: the recursive CTE, one process per run, and `.timer` inside one.
+        var shell: [String: (process: Samples, real: Samples, cpu: Samples)] = [:]
+        if !a.noSqlite, let sqlite = SQLiteShell.path {
+            for n in nodes {
+                let sql = cte(n.id)
+                let outFile = "\(scratch)/sqlite3-\(n.label).txt"
+                let process = try measure(policy(n)) {
+                    try Proc.run([sqlite, "-readonly", path, sql], stdout: outFile, env: ["PATH": "/usr/bin:/bin"])
+                }
+                let timer = try SQLiteShell.timer(db: path, sql: sql, runs: n.closure > 10_000 ? a.slowMin : a.min)
+                shell[n.label] = (process, timer.real, timer.cpu)
+                log("\(n.label) sqlite3: process p50 \(fmt(process.p50)) ms, .timer real p50 \(fmt(timer.real.p50)) ms")
+            }
+        }
+
+        // 8. networkx: one process per run (import, load the TSV, one `ancestors`), then one
+        //    process calling `ancestors` `reps` times per node on the loaded graph.
+        var nx: [String: (process: Samples, importMs: Samples, load: Samples, first: Samples, warm: Samples)] = [:]
+        var pythonVersion = "not run"
+        if !a.noPython {
+            let py = Proc.resolvePython(a.python)
+            let script = Self.scriptPath
+            try Proc.run([py, "-c", "import sys, networkx; print(sys.version.split()[0], networkx.__version__)"],
+                         stdout: "\(scratch)/pyversion.txt", env: pyEnv)
+            pythonVersion = (try? String(contentsOfFile: "\(scratch)/pyversion.txt", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: " ", with: ", networkx ") ?? "?"
+            pythonVersion = "Python " + pythonVersion + " (\(py))"
+            var warmRuns: [String: [Double]] = [:]
+            let errFile = "\(scratch)/python-err.json"
+            for n in nodes {
+                var importMs: [Double] = [], loads: [Double] = [], firsts: [Double] = []
+                let p = Policy(minIterations: a.pythonRuns, maxIterations: a.pythonRuns, budget: .seconds(0))
+                let process = try measure(p) {
+                    try Proc.run([py, script, tsv, "1", n.id], stdout: "\(scratch)/networkx-\(n.label).txt",
+                                 stderr: errFile, env: pyEnv)
+                    let j = try Self.timings(errFile)
+                    importMs.append(j.importMs); loads.append(j.loadMs); firsts.append(j.ancestors[n.id]?.first ?? .nan)
+                }
+                // measure() runs one untimed warm-up first; drop its inner timings too.
+                nx[n.label] = (process, Samples(Array(importMs.dropFirst())), Samples(Array(loads.dropFirst())),
+                               Samples(Array(firsts.dropFirst())), Samples([]))
+                log("\(n.label) networkx: process p50 \(fmt(process.p50)) ms, load p50 \(fmt(Samples(loads).p50)) ms")
+            }
+            try Proc.run([py, script, tsv, String(a.reps)] + nodes.map(\.id), stdout: "/dev/null", stderr: errFile, env: pyEnv)
+            let j = try Self.timings(errFile)
+            for n in nodes { warmRuns[n.label] = j.ancestors[n.id] ?? [] }
+            for n in nodes { nx[n.label]!.warm = Samples(warmRuns[n.label]!) }
+        }
+
+        // 9. Same nodes everywhere?
+        var checks: [String] = []
+        var allSame = true
+        for n in nodes {
+            let reference = Set(try Proc.lines("\(scratch)/strata-\(n.label).txt"))
+            var parts = ["strata binary \(reference.count)"]
+            func compare(_ name: String, _ ids: [String]) {
+                let s = Set(ids)
+                let same = s == reference && ids.count == s.count
+                allSame = allSame && same
+                var note = "\(name) \(ids.count)" + (same ? " (same set)" : " (DIFFERENT")
+                if !same {
+                    let missing = reference.subtracting(s), extra = s.subtracting(reference)
+                    note += ": \(missing.count) missing, \(extra.count) extra, e.g. \(Array(missing.prefix(2)) + Array(extra.prefix(2))))"
+                }
+                parts.append(note)
+            }
+            if reference.count != n.closure { allSame = false; parts.append("walk said \(n.closure)!") }
+            compare("in process", inproc[n.label]!.ids)
+            if shell[n.label] != nil { compare("sqlite3", try Proc.lines("\(scratch)/sqlite3-\(n.label).txt")) }
+            if nx[n.label] != nil { compare("networkx", try Proc.lines("\(scratch)/networkx-\(n.label).txt")) }
+            checks.append("- \(n.label) `\(n.id)`: " + parts.joined(separator: ", "))
+            log(checks.last!)
+        }
+
+        // The report.
+        out("### Lineage closure: \(shape.fileStem), seed \(a.seed)")
+        out()
+        out(Machine.describe())
+        out("- strata: `\(a.strata)`; SQLite (in process, via GRDB) \(try sqliteVersion()); sqlite3 shell \(SQLiteShell.version()); \(pythonVersion)")
+        out("- catalog: `\(path)` (\(String(format: "%.0f", fileMB)) MB; \(genNote)); \(entities.count) lineage entities, "
+            + "\(g.arrays.edgeCount) edges; lineage_cache \(String(format: "%.1f", Double(cacheBytes) / 1e6)) MB; edge list `\(tsv)` (\(String(format: "%.0f", tsvMB)) MB)")
+        out("- typical node: `\(nodes[0].id)` (the median of 201 sampled intermediate tables: \(dist(mids))): closure \(nodes[0].closure) nodes")
+        out("- deep node: `\(nodes[1].id)` (the largest of 200 sampled dashboards: \(dist(dashes))): closure \(nodes[1].closure) nodes")
+        out("- runs: at least \(a.min) (\(a.slowMin) when a run takes seconds), up to \(a.max) or \(fmt(a.budget * 1000)) ms, after one untimed warm-up; networkx \(a.pythonRuns) processes per node, `ancestors` \(a.reps) times in one process")
+        out()
+        var t = MarkdownTable(["measured", "process start included", "typical: p50 / p95 ms", "deep: p50 / p95 ms", "runs (typical / deep)"],
+                              rightAligned: [2, 3, 4])
+        func row(_ what: String, _ e2e: Bool, _ s: (String) -> Samples?) {
+            let ty = s("typical"), de = s("deep")
+            t.add([what, e2e ? "yes" : "no", ty.map(pp) ?? "–", de.map(pp) ?? "–",
+                   "\(ty.map { String($0.count) } ?? "–") / \(de.map { String($0.count) } ?? "–")"])
+        }
+        row("**strata** `lineage +NODE --ids > out` (release binary, lineage_cache stored)", true) { binary[$0] }
+        row("sqlite3 shell: `WITH RECURSIVE` CTE `> out`", true) { shell[$0]?.process }
+        row("python3 + networkx: import, load TSV, `ancestors`, print", true) { nx[$0]?.process }
+        row("strata in process: `select(+NODE)` + ids, sorted (engine open)", false) { inproc[$0]?.total }
+        row("strata in process: `graph.walk(.upstream)` only", false) { inproc[$0]?.walk }
+        row("sqlite3 `.timer` real: the CTE alone, in one shell", false) { shell[$0]?.real }
+        row("networkx `ancestors` alone (graph loaded, repeated)", false) { nx[$0]?.warm }
+        row("networkx: load the TSV into a DiGraph", false) { nx[$0]?.load }
+        out("#### Upstream closure `+NODE`, side by side")
+        out()
+        out(t.markdown)
+        out("First run of the binary after `lineage_cache` was emptied (it builds the arrays from the `edge` and `entity` tables "
+            + "and stores them; \(a.coldRuns) runs, typical node): p50 \(fmt(coldSamples.p50)) ms, max \(fmt(coldSamples.max)) ms. "
+            + "The same build in process from a read-only catalog (not stored): \(fmt(coldInProcess)) ms.")
+        out()
+        var b = MarkdownTable(["step (in process, p50 ms)", "typical", "deep"], rightAligned: [1, 2])
+        b.add(["process start, runtime, argument parsing (`strata --help`, a process)", fmt(floor.p50), fmt(floor.p50)])
+        b.add(["`Catalog(path:)`: open, schema/migration check", fmt(open.p50), fmt(open.p50)])
+        b.add(["`lineageArrays()`: read the lineage_cache blobs, copy to arrays", fmt(load.p50), fmt(load.p50)])
+        b.add(["`LineageEngine(catalog:)` (the line above + graph init)", fmt(engineInit.p50), fmt(engineInit.p50)])
+        let steps: [(String, (InProcess) -> Samples)] = [
+                           ("`select(+NODE)`: resolve the name, walk, cycle check", { $0.select }),
+                           ("… of which `graph.walk` alone", { $0.walk }),
+                           ("`nodes()`: one `SELECT … WHERE num = ?` per node (id lookups)", { $0.lookup }),
+                           ("sort the ids, make them inert, write them", { $0.printing })]
+        for (label, f) in steps {
+            b.add([label, fmt(f(inproc["typical"]!).p50), fmt(f(inproc["deep"]!).p50)])
+        }
+        let sum = { (l: String) -> Double in
+            floor.p50 + open.p50 + engineInit.p50 + inproc[l]!.select.p50 + inproc[l]!.lookup.p50 + inproc[l]!.printing.p50
+        }
+        b.add(["sum of the steps (without the walk line)", fmt(sum("typical")), fmt(sum("deep"))])
+        b.add(["the binary, measured end to end", fmt(binary["typical"]!.p50), fmt(binary["deep"]!.p50)])
+        out("#### Where `strata lineage +NODE --ids` spends its time")
+        out()
+        out(b.markdown)
+        out("#### Same nodes?")
+        out()
+        out(checks.joined(separator: "\n"))
+        out()
+        out(allSame ? "All measured tools select the same nodes." : "**Some tools disagree (see above).**")
+        let goal = binary["typical"]!.p50
+        out()
+        out("Goal (typical node, process start included, under 50 ms and faster than both peers): "
+            + "strata p50 \(fmt(goal)) ms" + (goal < 50 ? " (under 50 ms)" : " (**over** 50 ms)")
+            + (shell["typical"].map { "; sqlite3 p50 \(fmt($0.process.p50)) ms" + ($0.process.p50 > goal ? " (slower)" : " (**faster**)") } ?? "")
+            + (nx["typical"].map { "; networkx p50 \(fmt($0.process.p50)) ms" + ($0.process.p50 > goal ? " (slower)" : " (**faster**)") } ?? "")
+            + ".")
+        print(report.joined(separator: "\n"))
+    }
+
+    var pyEnv: [String: String] {
+        var e = env
+        if let home = ProcessInfo.processInfo.environment["HOME"] { e["HOME"] = home }
+        return e
+    }
+
+    func strataArgs(_ n: Node) -> [String] { [a.strata, "lineage", "+" + n.id, "--ids", "--catalog", path] }
+
+    func cte(_ id: String) -> String {
+        let lit = "'" + id.replacingOccurrences(of: "'", with: "''") + "'"
+        return "WITH RECURSIVE up(id) AS (SELECT \(lit) UNION SELECT e.from_id FROM edge e JOIN up ON e.to_id = up.id) SELECT id FROM up;"
+    }
+
+    func writer() throws -> DatabaseQueue {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: config)
+    }
+
+    /// Empties lineage_cache (as the triggers do after an import), so the next reader rebuilds it.
+    func clearCache() throws {
+        let db = try writer()
+        try db.write { try $0.execute(sql: "DELETE FROM lineage_cache") }
+        try db.close()
+    }
+
+    func cacheRows() throws -> Int {
+        let db = try writer()
+        defer { try? db.close() }
+        return try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM lineage_cache") ?? 0 }
+    }
+
+    func cacheSize() throws -> Int {
+        let db = try writer()
+        defer { try? db.close() }
+        return try db.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(length(data)), 0) FROM lineage_cache") ?? 0 }
+    }
+
+    func sqliteVersion() throws -> String {
+        try DatabaseQueue().read { try String.fetchOne($0, sql: "SELECT sqlite_version()") ?? "?" }
+    }
+
+    static var scriptPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("nx_ancestors.py").path
+    }
+
+    struct PyTimings: Decodable {
+        var importMs: Double
+        var loadMs: Double
+        var ancestors: [String: [Double]]
+        enum CodingKeys: String, CodingKey {
+            case importMs = "import_ms", loadMs = "load_ms", ancestors = "ancestors_ms"
+        }
+    }
+
+    static func timings(_ file: String) throws -> PyTimings {
+        let data = FileManager.default.contents(atPath: file) ?? Data()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        return try JSONDecoder().decode(PyTimings.self, from: Data(line.utf8))
+    }
+}
