@@ -264,13 +264,29 @@ extension CatalogReader {
 
     /// The entities behind nums, in the order asked (missing ones left out).
     public func lineageNodes(_ nums: [Int32]) throws -> [LineageNodeInfo] {
-        let statement = try db.cachedStatement(sql: "SELECT num, id, kind, name, stage, owner FROM entity WHERE num = ?")
+        func node(_ row: Row, _ n: Int32) -> LineageNodeInfo {
+            LineageNodeInfo(num: n, id: row[1], kind: EntityKind(rawValue: row[2]) ?? .table,
+                            name: row[3], stage: row[4], owner: row[5])
+        }
+        let columns = "SELECT num, id, kind, name, stage, owner FROM entity"
+        // Point lookups cost a few µs each; past a few thousand, one pass over the table wins.
+        if nums.count > 4_000 {
+            var found: [Int32: LineageNodeInfo] = [:]
+            found.reserveCapacity(nums.count)
+            let wanted = Set(nums)
+            let cursor = try Row.fetchCursor(db, sql: columns)
+            while let row = try cursor.next() {
+                let n = Int32(row[0] as Int64)
+                if wanted.contains(n) { found[n] = node(row, n) }
+            }
+            return nums.compactMap { found[$0] }
+        }
+        let statement = try db.cachedStatement(sql: columns + " WHERE num = ?")
         var out: [LineageNodeInfo] = []
         out.reserveCapacity(nums.count)
         for n in nums {
             guard let row = try Row.fetchOne(statement, arguments: [Int64(n)]) else { continue }
-            out.append(LineageNodeInfo(num: n, id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
-                                       name: row["name"], stage: row["stage"], owner: row["owner"]))
+            out.append(node(row, n))
         }
         return out
     }
@@ -289,6 +305,38 @@ extension CatalogReader {
 
     private func nums(_ sql: String, _ arguments: StatementArguments) throws -> [Int32] {
         try Int64.fetchAll(db, sql: sql, arguments: arguments).map { Int32($0) }
+    }
+}
+
+// MARK: Column lineage
+
+/// A column of a table.
+public struct ColumnRef: Sendable, Hashable, Comparable {
+    public var table: String
+    public var column: String
+    public init(table: String, column: String) { self.table = table; self.column = column }
+    public static func < (a: ColumnRef, b: ColumnRef) -> Bool { (a.table, a.column) < (b.table, b.column) }
+}
+
+extension CatalogReader {
+    /// Columns of `table` that have column-level lineage (from OpenLineage's `columnLineage`),
+    /// in either direction. Empty when the catalog has none.
+    public func columnsWithLineage(table: String) throws -> Set<String> {
+        guard try db.tableExists("column_edge") else { return [] }
+        return Set(try String.fetchAll(db, sql: """
+            SELECT to_column FROM column_edge WHERE to_table = ?1
+            UNION SELECT from_column FROM column_edge WHERE from_table = ?1
+            """, arguments: [table]))
+    }
+
+    /// The columns a column derives from (upstream) or that derive from it (downstream).
+    public func columnNeighbors(of c: ColumnRef, upstream: Bool) throws -> [ColumnRef] {
+        guard try db.tableExists("column_edge") else { return [] }
+        let sql = upstream
+            ? "SELECT DISTINCT from_table, from_column FROM column_edge WHERE to_table = ? AND to_column = ?"
+            : "SELECT DISTINCT to_table, to_column FROM column_edge WHERE from_table = ? AND from_column = ?"
+        return try Row.fetchAll(db, sql: sql, arguments: [c.table, c.column])
+            .map { ColumnRef(table: $0[0], column: $0[1]) }.sorted()
     }
 }
 

@@ -12,6 +12,10 @@ public final class BrowserScreen: Screen {
     var nav: NavTree
     var detail = TextPane()
     var lineage: LineagePane?
+    /// Column lineage, when a column was opened from the detail: it replaces the entity tree.
+    var columnRoot: ColumnRef?
+    var columnPane = TextPane()
+    var shownColumnLineage: Set<String> = []
     /// 0 navigator, 1 detail, 2 lineage.
     var focus = 0
     var upstream = true
@@ -49,8 +53,8 @@ public final class BrowserScreen: Screen {
 
     public var selectedEntityID: String? {
         switch focus {
-        case 1: detail.selectedTarget ?? shown?.id
-        case 2: lineage?.selectedID ?? shown?.id
+        case 1: detail.selectedTarget.flatMap { $0.hasPrefix(DetailLines.columnTarget) ? nil : $0 } ?? shown?.id
+        case 2: (columnRoot != nil ? columnPane.selectedTarget : lineage?.selectedID) ?? shown?.id
         default: nav.selectedEntity?.id ?? shown?.id
         }
     }
@@ -70,6 +74,7 @@ public final class BrowserScreen: Screen {
         case "lineage.upstream", "lineage.downstream":
             upstream = action == "lineage.upstream"
             focus = 2
+            if columnRoot != nil { try loadColumnLineage(); return .handled }
             if lineage == nil { try loadLineage() } else { try lineage?.setDirection(upstream ? .upstream : .downstream) }
             return .handled
         case "lineage.deeper", "lineage.shallower":
@@ -106,10 +111,25 @@ public final class BrowserScreen: Screen {
             }
         case 1:
             if detail.perform(action, rows: layout.detail.height) { return .handled }
+            if action == "item.open", let target = detail.selectedTarget, let table = shown,
+               target.hasPrefix(DetailLines.columnTarget) {
+                columnRoot = ColumnRef(table: table.id, column: String(target.dropFirst(DetailLines.columnTarget.count)))
+                focus = 2
+                try loadColumnLineage()
+                return .handled
+            }
             if action == "item.open", let target = detail.selectedTarget { return .open(.entity(target)) }
             if action == "move.left" { focus = 0; return .handled }
             return nil
         default:
+            if columnRoot != nil {
+                if columnPane.perform(action, rows: layout.lineage.height) { return .handled }
+                switch action {
+                case "item.open": return columnPane.selectedTarget.map { .open(.entity($0)) } ?? .handled
+                case "move.left": columnRoot = nil; focus = 1; return .handled
+                default: return nil
+                }
+            }
             guard var pane = lineage else { return nil }
             defer { lineage = pane }
             if pane.text.perform(action, rows: layout.lineage.height) { return .handled }
@@ -172,7 +192,9 @@ public final class BrowserScreen: Screen {
         }
         shownLog = log.map { (path: $0.0, title: $0.1) }
         shownDetail = d
-        detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
+        shownColumnLineage = try catalog.read { try $0.columnsWithLineage(table: e.id) }
+        columnRoot = nil
+        detail = TextPane(DetailLines.lines(for: d, width: detailWidth, columnLineage: shownColumnLineage))
         try loadLineage()
     }
 
@@ -180,6 +202,32 @@ public final class BrowserScreen: Screen {
         guard let root = shown else { lineage = nil; return }
         lineage = try LineagePane(engine: lineageEngine(), rootID: root.id, direction: upstream ? .upstream : .downstream,
                                   depth: depth)
+    }
+
+    /// The column tree of `columnRoot`: every level (column graphs are small), each column once.
+    func loadColumnLineage() throws {
+        guard let root = columnRoot else { return }
+        var lines = [Line([("\(root.table).\(root.column)", .title),
+                           ("  ·  ← back to the columns · Enter opens a table · u d direction", .muted)])]
+        var seen: Set<ColumnRef> = [root]
+        try catalog.read { r in
+            func visit(_ c: ColumnRef, _ level: Int, _ path: Set<ColumnRef>) throws {
+                for n in try r.columnNeighbors(of: c, upstream: upstream) where lines.count < 500 {
+                    let cycle = path.contains(n)
+                    let first = seen.insert(n).inserted
+                    var spans: [(String, Line.Role)] = [(String(repeating: "  ", count: level) + (upstream ? "⇠ " : "⇢ "), .muted),
+                                                        (n.column, .base), ("  " + n.table, .muted)]
+                    if cycle { spans.append(("  (cycle)", .muted)) } else if !first { spans.append(("  (shown above)", .muted)) }
+                    lines.append(Line(spans, target: n.table))
+                    if first && !cycle && level < 12 { try visit(n, level + 1, path.union([n])) }
+                }
+            }
+            try visit(root, 0, [root])
+        }
+        if lines.count == 1 {
+            lines.append(Line(upstream ? "no recorded source: this column starts here" : "nothing recorded derives from it", .muted))
+        }
+        columnPane = TextPane(lines)
     }
 
     // MARK: Drawing
@@ -201,20 +249,28 @@ public final class BrowserScreen: Screen {
             // Re-wrap once for the new width (a resize), not on every frame.
             detailWidth = detailInner.width - 1
             let selected = detail.selected
-            detail = TextPane(DetailLines.lines(for: d, width: detailWidth))
+            detail = TextPane(DetailLines.lines(for: d, width: detailWidth, columnLineage: shownColumnLineage))
             if let selected, selected < detail.lines.count, detail.lines[selected].target != nil { detail.selected = selected }
         }
         detail.render(into: &grid, area: detailInner, context: context, focused: focus == 1)
-        let lineageTitle = "lineage · \(upstream ? "upstream" : "downstream") · \(depth) level\(depth == 1 ? "" : "s") open"
+        let lineageTitle = columnRoot.map { "column lineage · \($0.column) · \(upstream ? "where it comes from" : "what it feeds")" }
+            ?? "lineage · \(upstream ? "upstream" : "downstream") · \(depth) level\(depth == 1 ? "" : "s") open"
         let lineageInner = grid.box(lineageRect, title: lineageTitle, style: focus == 2 ? s.accent : s.border, titleStyle: s.title)
-        lineage?.text.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
+        if columnRoot != nil {
+            columnPane.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
+        } else {
+            lineage?.text.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)
+        }
         layout = (navInner, detailInner, lineageInner)
     }
 }
 
 /// The detail of one entity as lines.
 enum DetailLines {
-    static func lines(for d: EntityDetail, width: Int) -> [Line] {
+    /// Targets of column lines (not entity ids): Enter on one shows its column lineage.
+    static let columnTarget = "\u{1}column:"
+
+    static func lines(for d: EntityDetail, width: Int, columnLineage: Set<String> = []) -> [Line] {
         let e = d.entity
         var out: [Line] = [Line(e.name, .title)]
         if e.name != e.id { out.append(Line(e.id, .muted)) }
@@ -259,11 +315,14 @@ enum DetailLines {
         }
         if let columns = d.table?.columns, !columns.isEmpty {
             out.append(.blank); out.append(Line("Columns (\(columns.count))", .heading))
+            if !columnLineage.isEmpty { out.append(Line("  ⇠ has column lineage: Enter shows where it comes from", .muted)) }
             let nameWidth = min(28, columns.map { TextWidth.width(of: $0.name) }.max() ?? 8)
             let typeWidth = min(14, columns.map { TextWidth.width(of: $0.type ?? "") }.max() ?? 4)
             for c in columns {
-                out.append(Line([("  " + TextWidth.pad(c.name, to: nameWidth) + "  ", .base),
-                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (c.description.firstSentence, .base)]))
+                let traced = columnLineage.contains(c.name)
+                out.append(Line([(traced ? "⇠ " : "  ", .accent), (TextWidth.pad(c.name, to: nameWidth) + "  ", .base),
+                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (c.description.firstSentence, .base)],
+                                target: traced ? columnTarget + c.name : nil))
             }
         }
         if let tasks = d.tasks, !tasks.isEmpty {
