@@ -186,6 +186,16 @@ extension CatalogReader {
             """, [prefix + ".", prefix + "/"])
     }
 
+    /// Lineage entities (not dbt nodes) whose id after its first part starts with `prefix.`
+    /// (`marts` → `analytics.marts.*`). Scans the ids: asked only when nothing else matched.
+    public func lineageNums(unscopedPrefix prefix: String) throws -> [Int32] {
+        try nums("""
+            SELECT num FROM entity WHERE instr(id, '.') > 0 AND (substr(id, instr(id, '.') + 1) = ?1
+                OR (substr(id, instr(id, '.') + 1) > ?2 AND substr(id, instr(id, '.') + 1) < ?3))
+            AND kind IN (\(lineageKindList)) \(try dbtExclusion())
+            """, [prefix, prefix + ".", prefix + "/"])
+    }
+
     /// Every lineage entity with its id, for glob matching on dotted names.
     public func lineageIDs() throws -> [(num: Int32, id: String)] {
         try Row.fetchAll(db, sql: "SELECT num, id FROM entity WHERE kind IN (\(lineageKindList)) \(try dbtExclusion())")

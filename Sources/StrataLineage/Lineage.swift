@@ -109,7 +109,18 @@ public final class LineageEngine: @unchecked Sendable {
         case .owner: found = try catalog.read { try $0.lineageNums(ownerGlob: value) }
         case .stage: found = try catalog.read { try $0.lineageNums(stageGlob: value) }
         case .kind: found = try catalog.read { try $0.lineageNums(kindGlob: value) }
-        case .package: found = try dbtNodes().filter { glob(value, $0.package) }.map(\.num)
+        case .package:
+            // `package:this` is the project itself (the importer names its DAG dbt.<project>).
+            let projects = value == "this" ? Set(try dbtNodes().map(\.package).filter { package in
+                (try? catalog.read { try $0.lineageNum(ofID: "dbt.\(package)") }) != nil }) : []
+            found = try dbtNodes().filter { value == "this" ? projects.contains($0.package) : glob(value, $0.package) }.map(\.num)
+        case .file:
+            // A file name, with or without its extension.
+            found = try dbtNodes().filter { node in
+                let name = node.path.split(separator: "/").last.map(String.init) ?? node.path
+                let stem = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+                return glob(value, name) || glob(value, stem)
+            }.map(\.num)
         case .resourceType: found = try dbtNodes().filter { $0.resourceType == value }.map(\.num)
         case .path:
             found = try dbtNodes().filter { Self.pathMatches(value, $0.path) }.map(\.num)
@@ -135,6 +146,10 @@ public final class LineageEngine: @unchecked Sendable {
             others = try catalog.read { r in
                 (value.contains(".") ? [] : try r.lineageNums(leaf: value)) + (try r.lineageNums(idPrefix: value))
             }
+        }
+        if dbt.isEmpty && others.isEmpty && !value.contains(where: { "*?[]".contains($0) }) {
+            // dbt also counts an fqn without its package; ids without their first part, likewise.
+            others = try catalog.read { try $0.lineageNums(unscopedPrefix: value) }
         }
         let all = Array(Set(dbt + others))
         if all.count > 1, !value.contains("."), !value.contains(where: { "*?[]".contains($0) }) {
@@ -189,20 +204,28 @@ public final class LineageEngine: @unchecked Sendable {
     }
 
     /// dbt's fqn rule: the selector equals the node's name (last fqn part), or its dot-parts are
-    /// the first parts of the fqn; from the first part with a wildcard on, the rest is globbed
-    /// against the rest of the fqn.
+    /// the first parts of the fqn, counted with or without the package (`staging.stg_orders`
+    /// and `jaffle_shop.staging.stg_orders` both work); from the first part with a wildcard on,
+    /// the rest is globbed against the rest of the fqn. A wildcard without dots (`stg_*`) is
+    /// also tried against the name alone.
     static func fqnMatches(_ selector: String, fqn: [String]) -> Bool {
         if fqn.last == selector { return true }
+        let wild = selector.contains(where: { "*?[]".contains($0) })
+        if wild, !selector.contains("."), let name = fqn.last, glob(selector, name) { return true }
         let flat = fqn.flatMap { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
         let parts = selector.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count <= flat.count else { return false }
-        for (i, part) in parts.enumerated() {
-            if part.contains(where: { "*?[]".contains($0) }) {
-                return glob(parts[i...].joined(separator: "."), flat[i...].joined(separator: "."))
+        func prefixMatch(_ flat: ArraySlice<String>) -> Bool {
+            guard parts.count <= flat.count else { return false }
+            for (i, part) in parts.enumerated() {
+                let at = flat.startIndex + i
+                if part.contains(where: { "*?[]".contains($0) }) {
+                    return glob(parts[i...].joined(separator: "."), flat[at...].joined(separator: "."))
+                }
+                if flat[at] != part { return false }
             }
-            if flat[i] != part { return false }
+            return true
         }
-        return true
+        return prefixMatch(flat[...]) || (flat.count > 1 && prefixMatch(flat.dropFirst()))
     }
 
     /// dbt's path rule: the node's file, or a folder it lies in, matches the pattern (relative

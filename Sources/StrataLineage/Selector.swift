@@ -98,7 +98,13 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
         if rest.contains("+") || rest.contains("@") {
             throw fail("'+' and '@' go around a name ('+x', 'x+', '2+x', 'x+1', '@x'), not inside it")
         }
-        if !explicit, SelectorMethod.looksLikePath(rest) { method = .path }
+        if !explicit {
+            if rest.contains("/") { method = .path }
+            else if [".sql", ".py", ".csv"].contains(where: { rest.lowercased().hasSuffix($0) }) { method = .file }
+        }
+        if method == .resourceType, !SelectorMethod.resourceTypes.contains(String(rest)) {
+            throw fail("invalid resource_type '\(rest)' (one of " + SelectorMethod.resourceTypes.joined(separator: ", ") + ")")
+        }
         return SelectorAtom(method: method, explicitMethod: explicit, value: String(rest),
                             parents: parents, children: children, childrensParents: childrensParents)
     }
@@ -108,13 +114,12 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
 public enum SelectorMethod: String, Sendable, CaseIterable {
     /// A name, a dotted id or a prefix of one; dbt's default.
     case fqn
-    case tag, owner, stage, kind, source, path, package
+    case tag, owner, stage, kind, source, path, file, package
     case resourceType = "resource_type"
 
-    /// dbt reads a bare value with a slash or a file extension as a path.
-    static func looksLikePath(_ value: Substring) -> Bool {
-        value.contains("/") || [".sql", ".py", ".csv", ".yml", ".yaml"].contains { value.hasSuffix($0) }
-    }
+    /// dbt's resource types, the values `resource_type:` accepts.
+    static let resourceTypes = ["model", "seed", "snapshot", "source", "exposure", "test", "unit_test", "analysis",
+                                "metric", "semantic_model", "saved_query", "function", "operation", "sql_operation", "rpc"]
 }
 
 public struct SelectorError: Error, Sendable, Equatable, CustomStringConvertible {

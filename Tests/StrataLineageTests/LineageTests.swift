@@ -62,7 +62,7 @@ func lineageCatalog() throws -> Catalog {
             ("+tag:nightly", .all, .none, false, .tag, "nightly"),
             ("resource_type:model", .none, .none, false, .resourceType, "model"),
             ("models/staging", .none, .none, false, .path, "models/staging"),
-            ("stg_orders.sql", .none, .none, false, .path, "stg_orders.sql"),
+            ("stg_orders.sql", .none, .none, false, .file, "stg_orders.sql"),
             ("analytics.marts.*", .none, .none, false, .fqn, "analytics.marts.*"),
         ]
         for (text, parents, children, at, method, value) in cases {
@@ -92,6 +92,7 @@ func lineageCatalog() throws -> Catalog {
             ("a,", "empty part between commas"),
             ("+", "nothing to select"),
             ("tag:", "nothing to select"),
+            ("resource_type:bogus", "invalid resource_type 'bogus'"),
             ("   ", "empty selector"),
         ]
         for (text, message) in cases {
@@ -177,6 +178,9 @@ func lineageCatalog() throws -> Catalog {
         #expect(Set(try select("analytics").keys) == ["analytics.orders", "analytics.customers", "analytics.report"])
         #expect(Set(try select("analytics.*s").keys) == ["analytics.orders", "analytics.customers"])
         #expect(Set(try select("report").keys) == ["analytics.report", "nightly.report"])
+        // Without the first part of the id, as dbt matches an fqn without its package.
+        #expect(Set(try select("shop").keys) == ["ext.shop.orders"])
+        #expect(Set(try select("shop.orders").keys) == ["ext.shop.orders"])
     }
 
     @Test func anAmbiguousNameSelectsAllAndSaysSo() throws {
@@ -265,8 +269,12 @@ func lineageCatalog() throws -> Catalog {
         #expect(LineageEngine.fqnMatches("jaffle_shop", fqn: fqn))
         #expect(LineageEngine.fqnMatches("jaffle_shop.staging", fqn: fqn))
         #expect(LineageEngine.fqnMatches("jaffle_shop.staging.stg_orders", fqn: fqn))
-        #expect(!LineageEngine.fqnMatches("staging", fqn: fqn))
-        #expect(!LineageEngine.fqnMatches("staging.stg_orders", fqn: fqn))
+        // Without the package too, as dbt 1.11 counts it.
+        #expect(LineageEngine.fqnMatches("staging", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("staging.stg_orders", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("orders", fqn: fqn))
+        #expect(!LineageEngine.fqnMatches("jaffle_shop.stg_orders", fqn: fqn))
+        #expect(LineageEngine.fqnMatches("stg_*", fqn: fqn))
         #expect(LineageEngine.fqnMatches("jaffle_shop.*.stg_*", fqn: fqn))
         #expect(LineageEngine.fqnMatches("jaffle_shop.stag*", fqn: fqn))
         #expect(!LineageEngine.fqnMatches("jaffle_shop.marts.*", fqn: fqn))
