@@ -8,18 +8,25 @@
 #   make bench-ui     UI latency: time to first frame (in process, and the release binary in tmux)
 #                     and keystroke to frame, demo + 100,000-table catalog; the first run generates
 #                     Benchmarks/data/synthetic-ui-100000-tables.sqlite (~12 s, 313 MB). ~1 min.
+#   make bench-lineage  upstream closure (`strata lineage +NODE --ids`) of a typical and a deep node
+#                     on a generated stack of ~1,000,000 edges, beside a recursive CTE in the sqlite3
+#                     shell and networkx `ancestors`; the first run generates
+#                     Benchmarks/data/lineage-200x250-seed42.sqlite (~2.5 min, 640 MB) and its edge
+#                     list (105 MB). ~7 min. Builds the release strata into .build-release.
 #   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
 # (`Benchmarks/.build/release/search-latency --help` lists them); UI_ARGS for bench-ui
-# (`Benchmarks/.build/release/ui-latency --help`).
+# (`Benchmarks/.build/release/ui-latency --help`); LINEAGE_ARGS for bench-lineage
+# (`Benchmarks/.build/release/lineage-closure --help`).
 
 SHELL := /bin/bash
 BENCH_DIR := Benchmarks
 BENCH_ARGS ?=
 UI_ARGS ?=
+LINEAGE_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-lineage bench-lineage-build bench-all
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -46,5 +53,16 @@ bench-ui-build:
 bench-ui: bench-ui-build
 	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
 		&& ./.build/release/ui-latency $(UI_ARGS) | tee data/last-ui-run.md
+
+# The lineage benchmark times the release `strata` binary. It is built into its own scratch path
+# (.build-release, gitignored) so that it never fights the debug builds over .build.
+bench-lineage-build:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata --scratch-path .build-release
+	cd $(BENCH_DIR) && swift build -c release --product lineage-closure
+
+bench-lineage: bench-lineage-build
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/lineage-closure $(LINEAGE_ARGS) | tee data/last-lineage-run.md
 
 bench-all: bench bench-ui

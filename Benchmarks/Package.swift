@@ -64,6 +64,8 @@ let package = Package(
                 .product(name: "StrataImport", package: "strata"),
                 .product(name: "StrataTerminal", package: "strata"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_blob_read, for the prototype in WhatIf.swift.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["nx_ancestors.py"]

@@ -40,36 +40,84 @@ public struct LineageNodeInfo: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// The edge graph as compact arrays. Read from the catalog's `lineage_cache` when it is
-    /// current; otherwise built from the edges (one pass) and stored for the next process,
-    /// unless the catalog was opened read-only.
+    /// The edge graph as compact arrays, both directions. Read from the catalog's
+    /// `lineage_cache` when it is current; otherwise built from the edges (one pass) and stored
+    /// for the next process, unless the catalog was opened read-only.
     public func lineageArrays() throws -> LineageArrays {
-        if let cached = try db.read({ try LineageCacheCodec.load($0) }) { return cached }
+        LineageArrays(upstream: try lineageRows(upstream: true), downstream: try lineageRows(upstream: false),
+                      sourceNames: try lineageSourceNames())
+    }
+
+    /// One direction of the edge graph. A `+x` needs only the upstream rows, so a process
+    /// loads just those: one copy from SQLite's buffer into the arrays.
+    public func lineageRows(upstream: Bool) throws -> AdjacencyRows {
+        let prefix = upstream ? "up" : "down"
+        if let rows = try db.read({ try LineageCacheCodec.loadRows($0, prefix) }) { return rows }
+        let built = try rebuildLineageCache()
+        return upstream ? built.arrays.upstream : built.arrays.downstream
+    }
+
+    /// Who asserted edges, by the index `AdjacencyRows.sources` holds.
+    public func lineageSourceNames() throws -> [String] {
+        if let names = try db.read({ try LineageCacheCodec.loadText($0, "sources") }) {
+            return names.split(separator: "\n").map(String.init)
+        }
+        return try rebuildLineageCache().arrays.sourceNames
+    }
+
+    /// Nodes that may lie on a cycle (what is left after peeling every node without an
+    /// upstream, then every node without a downstream, repeatedly). Usually empty: a
+    /// selection checks only its members among these for cycles.
+    public func lineageCycleCandidates() throws -> [Int32] {
+        if let data = try db.read({ try LineageCacheCodec.loadData($0, "cycle.candidates") }) {
+            return LineageCacheCodec.int32s(data)
+        }
+        return try rebuildLineageCache().cycleCandidates
+    }
+
+    private func rebuildLineageCache() throws -> (arrays: LineageArrays, cycleCandidates: [Int32]) {
         let built = try db.read { try LineageCacheCodec.build($0) }
+        let candidates = LineageCacheCodec.cycleCandidates(built)
         // Storing is an optimisation: a read-only catalog (or a busy one) still answers.
-        try? db.write { try LineageCacheCodec.store(built, $0) }
-        return built
+        try? db.write { try LineageCacheCodec.store(built, cycleCandidates: candidates, $0) }
+        return (built, candidates)
     }
 }
 
 /// Reads, builds and writes the compact edge arrays kept in `lineage_cache`.
 enum LineageCacheCodec {
-    static let format = "csr-1"
+    static let format = "csr-2"
 
-    static func load(_ db: Database) throws -> LineageArrays? {
-        var rows: [String: Data] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, data FROM lineage_cache") {
-            rows[row["key"]] = row["data"]
+    static func current(_ db: Database) throws -> Bool {
+        try loadText(db, "format") == format
+    }
+
+    static func loadText(_ db: Database, _ key: String) throws -> String? {
+        try loadData(db, key).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func loadData(_ db: Database, _ key: String) throws -> Data? {
+        if key != "format", try !current(db) { return nil }
+        return try Data.fetchOne(db, sql: "SELECT data FROM lineage_cache WHERE key = ?", arguments: [key])
+    }
+
+    static func loadRows(_ db: Database, _ prefix: String) throws -> AdjacencyRows? {
+        guard try current(db) else { return nil }
+        var offsets: [Int32]?, targets: [Int32]?, sources: [UInt8]?
+        let cursor = try Row.fetchCursor(db, sql: "SELECT key, data FROM lineage_cache WHERE key IN (?, ?, ?)",
+                                         arguments: ["\(prefix).offsets", "\(prefix).targets", "\(prefix).sources"])
+        while let row = try cursor.next() {
+            let key: String = row[0]
+            // Copied once, straight from SQLite's buffer.
+            guard let data = row.dataNoCopy(atIndex: 1) else { continue }
+            switch key {
+            case "\(prefix).offsets": offsets = int32s(data)
+            case "\(prefix).targets": targets = int32s(data)
+            default: sources = [UInt8](data)
+            }
         }
-        guard let f = rows["format"], String(decoding: f, as: UTF8.self) == format,
-              let names = rows["sources"],
-              let uo = rows["up.offsets"], let ut = rows["up.targets"], let us = rows["up.sources"],
-              let dO = rows["down.offsets"], let dt = rows["down.targets"], let ds = rows["down.sources"]
-        else { return nil }
-        return LineageArrays(
-            upstream: AdjacencyRows(offsets: int32s(uo), targets: int32s(ut), sources: [UInt8](us)),
-            downstream: AdjacencyRows(offsets: int32s(dO), targets: int32s(dt), sources: [UInt8](ds)),
-            sourceNames: String(decoding: names, as: UTF8.self).split(separator: "\n").map(String.init))
+        guard let offsets, let targets, let sources else { return nil }
+        return AdjacencyRows(offsets: offsets, targets: targets, sources: sources)
     }
 
     static func build(_ db: Database) throws -> LineageArrays {
@@ -118,7 +166,41 @@ enum LineageCacheCodec {
         return AdjacencyRows(offsets: offsets, targets: targets, sources: outSources)
     }
 
-    static func store(_ a: LineageArrays, _ db: Database) throws {
+    /// Peels sources, then sinks, until neither is left (Kahn's algorithm both ways): every
+    /// node on a cycle survives, and in a graph without cycles nothing does.
+    static func cycleCandidates(_ a: LineageArrays) -> [Int32] {
+        let n = a.nodeCount
+        var alive = [Bool](repeating: true, count: n)
+        func peel(_ inward: AdjacencyRows, _ outward: AdjacencyRows) -> Bool {
+            var degree = [Int32](repeating: 0, count: n)
+            var queue: [Int32] = []
+            for v in 0..<n where alive[v] {
+                for i in Int(inward.offsets[v])..<Int(inward.offsets[v + 1]) where alive[Int(inward.targets[i])] { degree[v] += 1 }
+                if degree[v] == 0 { queue.append(Int32(v)) }
+            }
+            var removed = false
+            var head = 0
+            while head < queue.count {
+                let v = Int(queue[head]); head += 1
+                alive[v] = false; removed = true
+                for i in Int(outward.offsets[v])..<Int(outward.offsets[v + 1]) {
+                    let w = Int(outward.targets[i])
+                    guard alive[w] else { continue }
+                    degree[w] -= 1
+                    if degree[w] == 0 { queue.append(Int32(w)) }
+                }
+            }
+            return removed
+        }
+        while true {
+            let fromSources = peel(a.upstream, a.downstream)
+            let fromSinks = peel(a.downstream, a.upstream)
+            if !fromSources && !fromSinks { break }
+        }
+        return (0..<n).filter { alive[$0] }.map { Int32($0) }
+    }
+
+    static func store(_ a: LineageArrays, cycleCandidates: [Int32], _ db: Database) throws {
         let rows: [(String, Data)] = [
             ("format", Data(format.utf8)),
             ("sources", Data(a.sourceNames.joined(separator: "\n").utf8)),
@@ -126,6 +208,7 @@ enum LineageCacheCodec {
             ("up.sources", Data(a.upstream.sources)),
             ("down.offsets", data(a.downstream.offsets)), ("down.targets", data(a.downstream.targets)),
             ("down.sources", Data(a.downstream.sources)),
+            ("cycle.candidates", data(cycleCandidates)),
         ]
         try db.execute(sql: "DELETE FROM lineage_cache")
         for (key, value) in rows {

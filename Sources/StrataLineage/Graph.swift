@@ -15,46 +15,69 @@ public struct Reach: Sendable {
     public var count: Int { nodes.count }
 }
 
-/// The catalog's edge graph held as integer arrays, walked without touching SQLite. Built once
-/// per process from `Catalog.lineageArrays()`; every closure afterwards costs only the nodes it
-/// reaches.
+/// The catalog's edge graph held as integer arrays, walked without touching SQLite. Each
+/// direction is loaded from the catalog on its first use (a `+x` never loads the downstream
+/// rows); every closure afterwards costs only the nodes it reaches.
 public final class LineageGraph: @unchecked Sendable {
-    public let arrays: LineageArrays
+    private let load: (LineageDirection) throws -> AdjacencyRows
+    private let loadNames: () throws -> [String]
+    private let loadCycleCandidates: () throws -> [Int32]
+    private var upstreamRows: AdjacencyRows?
+    private var downstreamRows: AdjacencyRows?
+    private var names: [String]?
+    private var candidates: Set<Int32>?
     /// Per-node stamp of the walk that last visited it, so a walk needs no clearing pass.
-    private var seenStamp: [UInt32]
+    private var seenStamp: [UInt32] = []
     private var stamp: UInt32 = 0
 
-    public init(_ arrays: LineageArrays) {
-        self.arrays = arrays
-        seenStamp = [UInt32](repeating: 0, count: arrays.nodeCount)
+    public init(catalog: Catalog) {
+        load = { try catalog.lineageRows(upstream: $0 == .upstream) }
+        loadNames = { try catalog.lineageSourceNames() }
+        loadCycleCandidates = { try catalog.lineageCycleCandidates() }
     }
 
-    public var nodeCount: Int { arrays.nodeCount }
+    /// A graph over arrays already in memory.
+    public init(_ arrays: LineageArrays, cycleCandidates: [Int32]? = nil) {
+        load = { $0 == .upstream ? arrays.upstream : arrays.downstream }
+        loadNames = { arrays.sourceNames }
+        let all = (0..<Int32(arrays.nodeCount)).map { $0 }
+        loadCycleCandidates = { cycleCandidates ?? all }
+    }
 
-    func rows(_ direction: LineageDirection) -> AdjacencyRows {
-        direction == .upstream ? arrays.upstream : arrays.downstream
+    public func rows(_ direction: LineageDirection) throws -> AdjacencyRows {
+        if let r = direction == .upstream ? upstreamRows : downstreamRows { return r }
+        let r = try load(direction)
+        if direction == .upstream { upstreamRows = r } else { downstreamRows = r }
+        if seenStamp.count < r.nodeCount { seenStamp = [UInt32](repeating: 0, count: r.nodeCount); stamp = 0 }
+        return r
+    }
+
+    public func nodeCount() throws -> Int { try rows(.upstream).nodeCount }
+
+    public func edgeCount() throws -> Int { try rows(.upstream).targets.count }
+
+    public func sourceNames() throws -> [String] {
+        if let names { return names }
+        let n = try loadNames()
+        names = n
+        return n
     }
 
     /// Direct neighbours of one node (the node's own edges, duplicates by source merged).
-    public func neighbors(of node: Int32, _ direction: LineageDirection) -> [Int32] {
-        let r = rows(direction)
-        guard node >= 0, Int(node) < r.nodeCount else { return [] }
-        var out: [Int32] = []
-        for i in Int(r.offsets[Int(node)])..<Int(r.offsets[Int(node) + 1]) where !out.contains(r.targets[i]) {
-            out.append(r.targets[i])
-        }
-        return out
+    public func neighbors(of node: Int32, _ direction: LineageDirection) throws -> [Int32] {
+        try rows(direction).neighbors(of: node)
     }
 
     /// Sources ("dbt", "openlineage", …) of the edges from `a` to `b` (in that direction of
     /// data flow: `a` is read by `b`).
-    public func edgeSources(from a: Int32, to b: Int32) -> [String] {
-        let r = arrays.downstream
+    public func edgeSources(from a: Int32, to b: Int32) throws -> [String] {
+        let r = try rows(.downstream)
+        let names = try sourceNames()
         guard a >= 0, Int(a) < r.nodeCount else { return [] }
         var out: [String] = []
         for i in Int(r.offsets[Int(a)])..<Int(r.offsets[Int(a) + 1]) where r.targets[i] == b {
             let s = Int(r.sources[i])
-            out.append(s < arrays.sourceNames.count ? arrays.sourceNames[s] : "?")
+            out.append(s < names.count ? names[s] : "?")
         }
         return out
     }
@@ -70,8 +93,8 @@ public final class LineageGraph: @unchecked Sendable {
 
     /// Breadth-first walk from `seeds` (depth 0) up to `maxDepth` edges (nil: no limit).
     /// Every node is reached once, so cycles end the walk instead of looping it.
-    public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) -> Reach {
-        let r = rows(direction)
+    public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) throws -> Reach {
+        let r = try rows(direction)
         let mark = nextStamp()
         var reach = Reach()
         let limit = Int32(clamping: maxDepth ?? Int(Int32.max))
@@ -104,17 +127,17 @@ public final class LineageGraph: @unchecked Sendable {
 
     /// Counts of direct and of all neighbours of a node in one direction (all: the closure
     /// without the node itself).
-    public func neighbourCounts(of node: Int32, _ direction: LineageDirection) -> (direct: Int, total: Int) {
-        (neighbors(of: node, direction).count, walk(from: [node], direction).count - 1)
+    public func neighbourCounts(of node: Int32, _ direction: LineageDirection) throws -> (direct: Int, total: Int) {
+        (try neighbors(of: node, direction).count, try walk(from: [node], direction).count - 1)
     }
 
     /// The shortest paths (as node lists, `from` first) along which data flows from `from` to
     /// `to`, at most `limit` of them, and every node that lies on some path between them.
-    public func paths(from: Int32, to: Int32, limit: Int = 10) -> (paths: [[Int32]], onAnyPath: [Int32]) {
-        let down = walk(from: [from], .downstream)
+    public func paths(from: Int32, to: Int32, limit: Int = 10) throws -> (paths: [[Int32]], onAnyPath: [Int32]) {
+        let down = try walk(from: [from], .downstream)
         let downSet = Set(down.nodes)
         guard downSet.contains(to) else { return ([], []) }
-        let up = walk(from: [to], .upstream)
+        let up = try walk(from: [to], .upstream)
         let between = up.nodes.filter { downSet.contains($0) }
         let allowed = Set(between)
         // Breadth-first from `from` inside the nodes between, keeping every shortest parent.
@@ -124,7 +147,7 @@ public final class LineageGraph: @unchecked Sendable {
         while !frontier.isEmpty, depth[to] == nil {
             var next: [Int32] = []
             for node in frontier {
-                for t in neighbors(of: node, .downstream) where allowed.contains(t) {
+                for t in try neighbors(of: node, .downstream) where allowed.contains(t) {
                     if depth[t] == nil { depth[t] = depth[node]! + 1; next.append(t) }
                     if depth[t] == depth[node]! + 1 { parents[t, default: []].append(node) }
                 }
@@ -144,9 +167,13 @@ public final class LineageGraph: @unchecked Sendable {
     /// Cycles among `nodes` (strongly connected parts of more than one node, or a node with an
     /// edge to itself), each as a list of nodes. Iterative Tarjan, so deep graphs cannot
     /// overflow the stack.
-    public func cycles(among nodes: [Int32]) -> [[Int32]] {
+    public func cycles(among selected: [Int32]) throws -> [[Int32]] {
+        // Only nodes that survive peeling the whole graph's sources and sinks can be on one.
+        if candidates == nil { candidates = Set(try loadCycleCandidates()) }
+        let nodes = selected.filter { candidates!.contains($0) }
+        guard !nodes.isEmpty else { return [] }
         let inSet = Set(nodes)
-        let r = arrays.downstream
+        let r = try rows(.downstream)
         var index: [Int32: Int] = [:], low: [Int32: Int] = [:]
         var onStack = Set<Int32>(), stack: [Int32] = []
         var counter = 0
@@ -185,11 +212,23 @@ public final class LineageGraph: @unchecked Sendable {
                         onStack.remove(w); part.append(w)
                         if w == v { break }
                     }
-                    let selfLoop = part.count == 1 && neighbors(of: v, .downstream).contains(v)
+                    let selfLoop = try part.count == 1 && neighbors(of: v, .downstream).contains(v)
                     if part.count > 1 || selfLoop { found.append(part.reversed()) }
                 }
             }
         }
         return found
+    }
+}
+
+extension AdjacencyRows {
+    /// Direct neighbours of one node, each once (edges asserted by several sources merged).
+    public func neighbors(of node: Int32) -> [Int32] {
+        guard node >= 0, Int(node) < nodeCount else { return [] }
+        var out: [Int32] = []
+        for i in Int(offsets[Int(node)])..<Int(offsets[Int(node) + 1]) where !out.contains(targets[i]) {
+            out.append(targets[i])
+        }
+        return out
     }
 }

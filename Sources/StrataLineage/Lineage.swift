@@ -2,12 +2,16 @@ import Foundation
 import StrataCatalog
 import StrataYAML
 
-/// What a selection picked: nodes with their depth (edges from the nearest node the selector
-/// named), and notes worth telling the user (an ambiguous name, cycles).
+/// What a selection picked: nodes in order of depth (edges from the nearest node the
+/// selector named) with that depth beside each, and notes worth telling the user (an
+/// ambiguous name, cycles).
 public struct LineageResult: Sendable {
     public var nodes: [Int32]
-    public var depth: [Int32: Int]
+    public var depths: [Int]
     public var notes: [String]
+
+    /// Depth by node (built on demand: a big closure does not pay for it).
+    public var depth: [Int32: Int] { Dictionary(zip(nodes, depths), uniquingKeysWith: min) }
 }
 
 public enum LineageError: Error, CustomStringConvertible, Equatable {
@@ -38,7 +42,7 @@ public final class LineageEngine: @unchecked Sendable {
 
     public init(catalog: Catalog) throws {
         self.catalog = catalog
-        graph = LineageGraph(try catalog.lineageArrays())
+        graph = LineageGraph(catalog: catalog)
     }
 
     // MARK: Selecting
@@ -47,33 +51,38 @@ public final class LineageEngine: @unchecked Sendable {
     /// many edges.
     public func select(_ selection: Selection, exclude: Selection? = nil, depthLimit: Int? = nil) throws -> LineageResult {
         var notes: [String] = []
-        var depth: [Int32: Int] = [:]
-        for member in selection.members {
-            var memberDepth: [Int32: Int]?
-            for atom in member {
-                let reached = try evaluate(atom, depthLimit: depthLimit, notes: &notes)
-                if let current = memberDepth {
-                    memberDepth = current.filter { reached[$0.key] != nil }
-                } else {
-                    memberDepth = reached
+        var result: Reach
+        if selection.members.count == 1, selection.members[0].count == 1 {
+            // The common case, one atom: its walk is the answer, already in depth order.
+            result = try evaluate(selection.members[0][0], depthLimit: depthLimit, notes: &notes)
+        } else {
+            var depth: [Int32: Int32] = [:]
+            for member in selection.members {
+                var memberDepth: [Int32: Int32]?
+                for atom in member {
+                    let reached = try evaluate(atom, depthLimit: depthLimit, notes: &notes)
+                    let map = Dictionary(zip(reached.nodes, reached.depths), uniquingKeysWith: min)
+                    memberDepth = memberDepth.map { $0.filter { map[$0.key] != nil } } ?? map
                 }
+                for (node, d) in memberDepth ?? [:] { depth[node] = min(d, depth[node] ?? Int32.max) }
             }
-            for (node, d) in memberDepth ?? [:] { depth[node] = min(d, depth[node] ?? Int.max) }
+            let ordered = depth.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            result = Reach(nodes: ordered.map(\.key), depths: ordered.map(\.value))
         }
         if let exclude {
-            let excluded = try select(exclude, depthLimit: depthLimit)
-            for n in excluded.nodes { depth[n] = nil }
+            let excluded = Set(try select(exclude, depthLimit: depthLimit).nodes)
+            let kept = result.nodes.indices.filter { !excluded.contains(result.nodes[$0]) }
+            result = Reach(nodes: kept.map { result.nodes[$0] }, depths: kept.map { result.depths[$0] })
         }
-        let nodes = depth.keys.sorted { (depth[$0]!, $0) < (depth[$1]!, $1) }
-        for cycle in graph.cycles(among: nodes) {
+        for cycle in try graph.cycles(among: result.nodes) {
             let ids = try catalog.read { try $0.lineageNodes(cycle) }.map(\.id)
             notes.append("cycle: " + (ids + [ids[0]]).joined(separator: " → "))
         }
-        return LineageResult(nodes: nodes, depth: depth, notes: notes)
+        return LineageResult(nodes: result.nodes, depths: result.depths.map(Int.init), notes: notes)
     }
 
-    /// Nodes an atom reaches, with depths.
-    private func evaluate(_ atom: SelectorAtom, depthLimit: Int?, notes: inout [String]) throws -> [Int32: Int] {
+    /// Nodes an atom reaches, each once, in depth order.
+    private func evaluate(_ atom: SelectorAtom, depthLimit: Int?, notes: inout [String]) throws -> Reach {
         let seeds = try resolve(atom, notes: &notes)
         func cap(_ r: Reachance) -> Int? {
             switch r {
@@ -82,20 +91,22 @@ public final class LineageEngine: @unchecked Sendable {
             case .upTo(let n): depthLimit.map { min($0, n) } ?? n
             }
         }
-        var out: [Int32: Int] = [:]
-        func add(_ reach: Reach) {
-            for (i, n) in reach.nodes.enumerated() { out[n] = min(Int(reach.depths[i]), out[n] ?? Int.max) }
-        }
-        add(Reach(nodes: seeds, depths: Array(repeating: 0, count: seeds.count)))
+        var walks: [Reach]
         if atom.childrensParents {
-            let down = graph.walk(from: seeds, .downstream, maxDepth: depthLimit)
-            add(down)
-            add(graph.walk(from: down.nodes, .upstream, maxDepth: depthLimit))
-            return out
+            let down = try graph.walk(from: seeds, .downstream, maxDepth: depthLimit)
+            walks = [down, try graph.walk(from: down.nodes, .upstream, maxDepth: depthLimit)]
+        } else {
+            // A walk starts with its seeds at depth 0, so one direction alone is the answer.
+            walks = []
+            if atom.parents != .none { walks.append(try graph.walk(from: seeds, .upstream, maxDepth: cap(atom.parents))) }
+            if atom.children != .none { walks.append(try graph.walk(from: seeds, .downstream, maxDepth: cap(atom.children))) }
+            if walks.isEmpty { walks = [Reach(nodes: seeds, depths: Array(repeating: 0, count: seeds.count))] }
         }
-        if atom.parents != .none { add(graph.walk(from: seeds, .upstream, maxDepth: cap(atom.parents))) }
-        if atom.children != .none { add(graph.walk(from: seeds, .downstream, maxDepth: cap(atom.children))) }
-        return out
+        if walks.count == 1 { return walks[0] }
+        var depth: [Int32: Int32] = [:]
+        for w in walks { for (i, n) in w.nodes.enumerated() { depth[n] = min(w.depths[i], depth[n] ?? Int32.max) } }
+        let ordered = depth.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        return Reach(nodes: ordered.map(\.key), depths: ordered.map(\.value))
     }
 
     /// The nodes a method and value name, before graph operators. A DAG stands for itself and
@@ -179,7 +190,7 @@ public final class LineageEngine: @unchecked Sendable {
         }
         let entering = try catalog.read { try $0.lineageIDs() }.filter { node in
             Self.fqnMatches(value, fqn: node.id.split(separator: ".").map(String.init))
-                && graph.neighbors(of: node.num, .upstream).isEmpty
+                && (try? graph.neighbors(of: node.num, .upstream).isEmpty) ?? false
         }.map(\.num)
         let tables = Set(try catalog.read { try $0.lineageNums(kindGlob: "table") })
         return dbt + entering.filter { tables.contains($0) }
@@ -257,14 +268,15 @@ public final class LineageEngine: @unchecked Sendable {
     }
 
     /// Edges between the given nodes, each with who asserted it.
-    public func edges(among nums: [Int32]) -> [(from: Int32, to: Int32, source: String)] {
+    public func edges(among nums: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
         let inSet = Set(nums)
-        let down = graph.arrays.downstream
+        let down = try graph.rows(.downstream)
+        let names = try graph.sourceNames()
         var out: [(Int32, Int32, String)] = []
         for n in nums.sorted() where Int(n) < down.nodeCount {
             for i in Int(down.offsets[Int(n)])..<Int(down.offsets[Int(n) + 1]) where inSet.contains(down.targets[i]) {
                 let s = Int(down.sources[i])
-                out.append((n, down.targets[i], s < graph.arrays.sourceNames.count ? graph.arrays.sourceNames[s] : "?"))
+                out.append((n, down.targets[i], s < names.count ? names[s] : "?"))
             }
         }
         return out
@@ -276,7 +288,7 @@ public final class LineageEngine: @unchecked Sendable {
     public func statuses(_ nums: [Int32]) throws -> [Int32: String] {
         var raw: [Int32: String] = [:]
         var wanted = Set(nums)
-        for n in nums { wanted.formUnion(graph.neighbors(of: n, .upstream)) }
+        for n in nums { wanted.formUnion(try graph.neighbors(of: n, .upstream)) }
         let info = try nodes(Array(wanted))
         try catalog.read { r in
             for node in info {
@@ -290,7 +302,7 @@ public final class LineageEngine: @unchecked Sendable {
         while changed && rounds <= nums.count {
             changed = false; rounds += 1
             for n in nums where status[n] == "ok" {
-                if graph.neighbors(of: n, .upstream).contains(where: { ["failed", "upstream_failed", "stale"].contains(status[$0] ?? "") }) {
+                if try graph.neighbors(of: n, .upstream).contains(where: { ["failed", "upstream_failed", "stale"].contains(status[$0] ?? "") }) {
                     status[n] = "stale"; changed = true
                 }
             }

@@ -105,10 +105,11 @@ struct LineagePane {
         var shown: Set<Int32> = [root]
         var pending: [Int32] = []
         let tasks = Set(rootTasks)
+        let graph = try engine.graph.rows(direction)
         func children(of node: Int32) -> [Int32] {
-            guard node == root, !rootTasks.isEmpty else { return engine.graph.neighbors(of: node, direction) }
+            guard node == root, !rootTasks.isEmpty else { return graph.neighbors(of: node) }
             var out: [Int32] = []
-            for t in rootTasks { for n in engine.graph.neighbors(of: t, direction) where !tasks.contains(n) && !out.contains(n) { out.append(n) } }
+            for t in rootTasks { for n in graph.neighbors(of: t) where !tasks.contains(n) && !out.contains(n) { out.append(n) } }
             return out
         }
         // Depth first, so a node's subtree follows it.
@@ -136,7 +137,7 @@ struct LineagePane {
         visit(root, [])
         try loadStatuses()
         if counts[direction] == nil {
-            let reach = engine.graph.walk(from: [root] + rootTasks, direction)
+            let reach = try engine.graph.walk(from: [root] + rootTasks, direction)
             counts[direction] = (children(of: root).count, reach.count - 1 - rootTasks.count)
         }
         let previous = text.selected
@@ -210,7 +211,7 @@ struct LineagePane {
     /// The failed task farthest upstream of the root (the start of the cascade the root is
     /// part of), with its latest log; the root itself when nothing upstream failed.
     func deepestFailure() throws -> (id: String, log: (path: String, title: String)?)? {
-        let reach = engine.graph.walk(from: [root] + rootTasks, .upstream)
+        let reach = try engine.graph.walk(from: [root] + rootTasks, .upstream)
         let failed = try engine.catalog.read { r in Set(try r.latestFailedTaskIDs().compactMap { try r.lineageNum(ofID: $0) }) }
         var best: (node: Int32, depth: Int32)?
         for (i, n) in reach.nodes.enumerated() where failed.contains(n) {

@@ -66,18 +66,16 @@ struct Lineage: ParsableCommand {
         let result = try engine.select(selection, exclude: excluded, depthLimit: depth)
         for note in result.notes { printError("note: " + note) }
         let info = try engine.nodes(result.nodes)
-        if ids {
-            for n in info.sorted(by: { $0.id < $1.id }) { say(n.id) }
-            return
-        }
+        if ids { return sayLines(info.map(\.id).sorted()) }
         let byNum = Dictionary(uniqueKeysWithValues: info.map { ($0.num, $0) })
+        let depthOf = result.depth
         let status = try engine.statuses(result.nodes)
-        let edges = engine.edges(among: result.nodes).compactMap { e -> EdgeJSON? in
+        let edges = try engine.edges(among: result.nodes).compactMap { e -> EdgeJSON? in
             guard let f = byNum[e.from], let t = byNum[e.to] else { return nil }
             return EdgeJSON(from: f.id, to: t.id, source: e.source)
         }.sorted { ($0.from, $0.to, $0.source) < ($1.from, $1.to, $1.source) }
         let nodes = info.map {
-            NodeJSON(id: $0.id, kind: $0.kind.rawValue, name: $0.name, depth: result.depth[$0.num] ?? 0,
+            NodeJSON(id: $0.id, kind: $0.kind.rawValue, name: $0.name, depth: depthOf[$0.num] ?? 0,
                      owner: $0.owner, status: status[$0.num])
         }.sorted { ($0.depth, $0.id) < ($1.depth, $1.id) }
         if out.json {
@@ -98,16 +96,16 @@ struct Lineage: ParsableCommand {
 
     private func runPath(_ engine: LineageEngine) throws {
         let a = try engine.num(of: path[0]), b = try engine.num(of: path[1])
-        var (paths, between) = engine.graph.paths(from: a, to: b)
+        var (paths, between) = try engine.graph.paths(from: a, to: b)
         var (from, to) = (a, b)
         if paths.isEmpty {
             // Perhaps the user named them downstream first.
-            (paths, between) = engine.graph.paths(from: b, to: a)
+            (paths, between) = try engine.graph.paths(from: b, to: a)
             (from, to) = (b, a)
         }
         let info = Dictionary(try engine.nodes(Array(Set(between + [a, b]))).map { ($0.num, $0) }, uniquingKeysWith: { a, _ in a })
         let id = { (n: Int32) in info[n]?.id ?? "#\(n)" }
-        let edges = engine.edges(among: between).map { EdgeJSON(from: id($0.from), to: id($0.to), source: $0.source) }
+        let edges = try engine.edges(among: between).map { EdgeJSON(from: id($0.from), to: id($0.to), source: $0.source) }
             .sorted { ($0.from, $0.to, $0.source) < ($1.from, $1.to, $1.source) }
         if out.json {
             return try printJSON(PathJSON(from: id(from), to: id(to), paths: paths.map { $0.map(id) },

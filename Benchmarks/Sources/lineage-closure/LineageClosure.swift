@@ -47,25 +47,40 @@ struct LineageClosure {
         var max = 40
         @Option(help: ArgumentHelp("Seconds after which a measurement stops once it has its minimum.", valueName: "s"))
         var budget = 4.0
-        @Option(help: ArgumentHelp("Minimum timed runs when one run takes seconds (deep node, networkx).", valueName: "n"))
+        @Option(help: ArgumentHelp("Minimum timed runs when one run takes seconds (the deep node).", valueName: "n"))
         var slowMin = 5
         @Option(help: ArgumentHelp("First runs of the binary on an emptied lineage_cache.", valueName: "n"))
         var coldRuns = 3
         @Option(help: ArgumentHelp("networkx processes per node (each loads the graph).", valueName: "n"))
         var pythonRuns = 5
         @Option(help: ArgumentHelp("`ancestors` calls per node inside one networkx process.", valueName: "n"))
-        var reps = 20
+        var reps = 10
         @Flag(name: .customLong("no-python"), help: "Skip the networkx peer.")
         var noPython = false
         @Flag(name: .customLong("no-sqlite"), help: "Skip the sqlite3 shell peer.")
         var noSqlite = false
         @Flag(help: "Only generate (or check) the catalog and the edge list, then exit.")
         var generateOnly = false
+        // Internal: the per-step probe the benchmark spawns (a fresh process per run).
+        @Option(help: .hidden) var probe: String?
+        @Option(help: .hidden) var probeNode: String?
+        @Option(help: .hidden) var whatIf: String?
+        @Flag(name: .customLong("no-what-if"), help: "Skip the prototypes of the proposed fixes (WhatIf.swift).")
+        var noWhatIf = false
     }
 
     static func main() {
         let a = Arguments.parseOrExit2()
         do {
+            if let mode = a.whatIf {
+                let b = Bench(a)
+                try WhatIf.run(mode: mode, node: a.probeNode ?? "", path: b.path, sidecar: b.sidecar)
+                return
+            }
+            if let mode = a.probe {
+                try Probe.run(mode: mode, node: a.probeNode ?? "", path: Bench(a).path)
+                return
+            }
             try Bench(a).run()
         } catch {
             FileHandle.standardError.write(Data("lineage-closure: \(error)\n".utf8))
@@ -73,6 +88,9 @@ struct LineageClosure {
         }
     }
 }
+
+/// `fmt`, but a sub-microsecond value shows as such rather than as 0.000.
+func fmtTiny(_ ms: Double) -> String { ms > 0 && ms < 0.001 ? "< 0.001" : fmt(ms) }
 
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
@@ -96,8 +114,12 @@ final class Bench {
     let path: String
     let tsv: String
     let scratch: String
+    /// The upstream arrays as a flat file, for the `mmap` prototype (WhatIf.swift).
+    let sidecar: String
     let clock = ContinuousClock()
     var report: [String] = []
+    /// CPU time (user + system) of the end-to-end processes: tool -> node label -> samples.
+    var cpuOf: [String: [String: Samples]] = [:]
     let env = ["PATH": "/usr/bin:/bin:/usr/local/bin", "LANG": "C.UTF-8"]
 
     init(_ a: LineageClosure.Arguments) {
@@ -108,6 +130,7 @@ final class Bench {
         path = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed).sqlite"
         tsv = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed)-edges.tsv"
         scratch = "\(a.dataDir)/lineage-out"
+        sidecar = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed)-upstream.bin"
     }
 
     func out(_ s: String = "") { report.append(s) }
@@ -116,9 +139,14 @@ final class Bench {
     func policy(_ n: Node) -> Policy { n.closure > 10_000 ? slow : fast }
 
     /// p50 / p95 of samples, formatted.
-    func pp(_ s: Samples) -> String { s.count == 0 ? "–" : "\(fmt(s.p50)) / \(fmt(s.p95))" }
+    func pp(_ s: Samples) -> String { s.count == 0 ? "–" : "\(fmtTiny(s.p50)) / \(fmtTiny(s.p95))" }
+
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
+    }
 
     func run() throws {
+        let loadStart = Self.loadAverage()
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         // 1. The catalog and the edge list.
         let generated = try LineageStack.ensure(path: path, shape: shape, seed: a.seed, log: log)
@@ -139,9 +167,11 @@ final class Bench {
         try clearCache()
         let t0 = clock.now
         let coldEngine = try LineageEngine(catalog: try Catalog(path: path, readOnly: true))
-        let coldInProcess = (clock.now - t0).milliseconds
         let g = coldEngine.graph
-        log(String(format: "arrays built in process in %.0f ms: %d node slots, %d edges", coldInProcess, g.nodeCount, g.arrays.edgeCount))
+        _ = try g.rows(.upstream)
+        let coldInProcess = (clock.now - t0).milliseconds
+        let edgeCount = try g.edgeCount()
+        log(String(format: "arrays built in process in %.0f ms: %d node slots, %d edges", coldInProcess, try g.nodeCount(), edgeCount))
         let entities = try coldEngine.catalog.read { r in try r.lineageIDs() }
         var rng = SplitMix64(seed: a.seed ^ 0x11AE_A6E)
         func sample(_ xs: [(num: Int32, id: String)], _ n: Int) -> [(num: Int32, id: String, closure: Int)] {
@@ -151,7 +181,7 @@ final class Bench {
                 let i = rng.int(0...(pool.count - 1))
                 pool.swapAt(i, pool.count - 1)
                 let x = pool.removeLast()
-                picked.append((x.num, x.id, g.walk(from: [x.num], .upstream).count))
+                picked.append((x.num, x.id, (try? g.walk(from: [x.num], .upstream).count) ?? 0))
             }
             return picked.sorted { ($0.2, $0.1) < ($1.2, $1.1) }
         }
@@ -182,18 +212,21 @@ final class Bench {
         let cacheBytes = try cacheSize()
 
         // 4. Process floor: the same binary doing no catalog work.
-        let floor = try measure(fast) { try Proc.run([a.strata, "--help"], stdout: "/dev/null", env: env) }
+        var floorCPU: [Double] = []
+        let floor = try measure(fast) { floorCPU.append(try Proc.run([a.strata, "--help"], stdout: "/dev/null", env: env)) }
         log("strata --help: p50 \(fmt(floor.p50)) ms")
 
         // 5. In process, warm: what one `strata lineage +X --ids` does, step by step.
         let open = try measure(fast) { _ = try Catalog(path: path) }
         let catalog = try Catalog(path: path)
-        let load = try measure(fast) { _ = try catalog.lineageArrays() }
+        let load = try measure(fast) { _ = try catalog.lineageRows(upstream: true) }
         let engineInit = try measure(fast) { _ = try LineageEngine(catalog: catalog) }
         let engine = try LineageEngine(catalog: catalog)
+        let upRows = try engine.graph.rows(.upstream)
+        try WhatIf.Mapped.write(sidecar, offsets: upRows.offsets, targets: upRows.targets)
         var inproc: [String: InProcess] = [:]
         for n in nodes {
-            let walk = measure(policy(n)) { _ = engine.graph.walk(from: [n.num], .upstream) }
+            let walk = try measure(policy(n)) { _ = try engine.graph.walk(from: [n.num], .upstream) }
             let selection = try Selection.parse(["+" + n.id])
             var result: LineageResult?
             let select = try measure(policy(n)) { result = try engine.select(selection) }
@@ -218,8 +251,62 @@ final class Bench {
         var binary: [String: Samples] = [:]
         for n in nodes {
             let outFile = "\(scratch)/strata-\(n.label).txt"
-            binary[n.label] = try measure(policy(n)) { try Proc.run(strataArgs(n), stdout: outFile, env: env) }
+            var cpu: [Double] = []
+            binary[n.label] = try measure(policy(n)) { cpu.append(try Proc.run(strataArgs(n), stdout: outFile, env: env)) }
+            cpuOf["strata", default: [:]][n.label] = Samples(Array(cpu.dropFirst()))
             log("\(n.label) strata binary: p50 \(fmt(binary[n.label]!.p50)) ms")
+        }
+
+        // 6b. The same steps timed inside a fresh process per run (Probe), with page faults.
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var probe: [String: [String: (ms: Samples, faults: Int, cpu: Samples)]] = [:]
+        for n in nodes {
+            var ms: [String: [Double]] = [:], faults: [String: [Int]] = [:], cpus: [String: [Double]] = [:]
+            for mode in ["engine", "arrays"] {
+                let runs = n.closure > 10_000 ? a.slowMin : a.min
+                for i in 0...runs {
+                    try Proc.run([me, "--probe", mode, "--probe-node", n.id, "--domains", String(a.domains),
+                                  "--base", String(a.base), "--seed", String(a.seed), "--data", a.dataDir],
+                                 stdout: "\(scratch)/probe-\(n.label).txt", stderr: "\(scratch)/probe.json", env: env)
+                    guard i > 0 else { continue }   // warm-up
+                    for (step, v) in try Probe.parse("\(scratch)/probe.json") where mode == "engine" || step != "open" {
+                        ms[step, default: []].append(v.ms); faults[step, default: []].append(v.faults)
+                        cpus[step, default: []].append(v.cpu)
+                    }
+                }
+            }
+            var steps: [String: (ms: Samples, faults: Int, cpu: Samples)] = [:]
+            for (step, v) in ms { steps[step] = (Samples(v), faults[step]!.sorted()[v.count / 2], Samples(cpus[step]!)) }
+            probe[n.label] = steps
+            log("\(n.label) probe: " + ["open", "engine", "arrays", "graph", "select", "nodes", "print"]
+                .map { "\($0) \(fmt(probe[n.label]![$0]?.ms.p50 ?? .nan))" }.joined(separator: ", "))
+        }
+
+        // 6c. The prototypes of the proposed fixes, the same way.
+        var whatIf: [String: [String: [String: (ms: Samples, cpu: Samples)]]] = [:]   // mode -> node -> step
+        var whatIfSame: [String] = []
+        if !a.noWhatIf {
+            for mode in ["lean", "mmap"] {
+                for n in nodes {
+                    var ms: [String: [Double]] = [:], cpus: [String: [Double]] = [:]
+                    let outFile = "\(scratch)/whatif-\(mode)-\(n.label).txt"
+                    for i in 0...(n.closure > 10_000 ? a.slowMin : a.min) {
+                        try Proc.run([me, "--what-if", mode, "--probe-node", n.id, "--domains", String(a.domains),
+                                      "--base", String(a.base), "--seed", String(a.seed), "--data", a.dataDir],
+                                     stdout: outFile, stderr: "\(scratch)/probe.json", env: env)
+                        guard i > 0 else { continue }
+                        for (step, v) in try Probe.parse("\(scratch)/probe.json") {
+                            ms[step, default: []].append(v.ms); cpus[step, default: []].append(v.cpu)
+                        }
+                    }
+                    var steps: [String: (ms: Samples, cpu: Samples)] = [:]
+                    for (step, v) in ms { steps[step] = (Samples(v), Samples(cpus[step]!)) }
+                    whatIf[mode, default: [:]][n.label] = steps
+                    let same = Set(try Proc.lines(outFile)) == Set(try Proc.lines("\(scratch)/strata-\(n.label).txt"))
+                    whatIfSame.append("\(mode)/\(n.label): \(same ? "same ids" : "DIFFERENT ids")")
+                }
+            }
+            log("prototypes: " + whatIfSame.joined(separator: ", "))
         }
 
         // 7. sqlite3 shell: the recursive CTE, one process per run, and `.timer` inside one.
@@ -228,9 +315,11 @@ final class Bench {
             for n in nodes {
                 let sql = cte(n.id)
                 let outFile = "\(scratch)/sqlite3-\(n.label).txt"
+                var cpu: [Double] = []
                 let process = try measure(policy(n)) {
-                    try Proc.run([sqlite, "-readonly", path, sql], stdout: outFile, env: ["PATH": "/usr/bin:/bin"])
+                    cpu.append(try Proc.run([sqlite, "-readonly", path, sql], stdout: outFile, env: ["PATH": "/usr/bin:/bin"]))
                 }
+                cpuOf["sqlite3", default: [:]][n.label] = Samples(Array(cpu.dropFirst()))
                 let timer = try SQLiteShell.timer(db: path, sql: sql, runs: n.closure > 10_000 ? a.slowMin : a.min)
                 shell[n.label] = (process, timer.real, timer.cpu)
                 log("\(n.label) sqlite3: process p50 \(fmt(process.p50)) ms, .timer real p50 \(fmt(timer.real.p50)) ms")
@@ -254,12 +343,14 @@ final class Bench {
             for n in nodes {
                 var importMs: [Double] = [], loads: [Double] = [], firsts: [Double] = []
                 let p = Policy(minIterations: a.pythonRuns, maxIterations: a.pythonRuns, budget: .seconds(0))
+                var cpu: [Double] = []
                 let process = try measure(p) {
-                    try Proc.run([py, script, tsv, "1", n.id], stdout: "\(scratch)/networkx-\(n.label).txt",
-                                 stderr: errFile, env: pyEnv)
+                    cpu.append(try Proc.run([py, script, tsv, "1", n.id], stdout: "\(scratch)/networkx-\(n.label).txt",
+                                            stderr: errFile, env: pyEnv))
                     let j = try Self.timings(errFile)
                     importMs.append(j.importMs); loads.append(j.loadMs); firsts.append(j.ancestors[n.id]?.first ?? .nan)
                 }
+                cpuOf["networkx", default: [:]][n.label] = Samples(Array(cpu.dropFirst()))
                 // measure() runs one untimed warm-up first; drop its inner timings too.
                 nx[n.label] = (process, Samples(Array(importMs.dropFirst())), Samples(Array(loads.dropFirst())),
                                Samples(Array(firsts.dropFirst())), Samples([]))
@@ -300,23 +391,27 @@ final class Bench {
         out("### Lineage closure: \(shape.fileStem), seed \(a.seed)")
         out()
         out(Machine.describe())
+        out("- load average (1 min) at start \(loadStart), at the end \(Self.loadAverage()): the 2 cores are shared with other "
+            + "builds, so wall times include waiting for a core; the CPU column (user + system time of the process, from wait4) does not")
         out("- strata: `\(a.strata)`; SQLite (in process, via GRDB) \(try sqliteVersion()); sqlite3 shell \(SQLiteShell.version()); \(pythonVersion)")
         out("- catalog: `\(path)` (\(String(format: "%.0f", fileMB)) MB; \(genNote)); \(entities.count) lineage entities, "
-            + "\(g.arrays.edgeCount) edges; lineage_cache \(String(format: "%.1f", Double(cacheBytes) / 1e6)) MB; edge list `\(tsv)` (\(String(format: "%.0f", tsvMB)) MB)")
+            + "\(edgeCount) edges; lineage_cache \(String(format: "%.1f", Double(cacheBytes) / 1e6)) MB; edge list `\(tsv)` (\(String(format: "%.0f", tsvMB)) MB)")
         out("- typical node: `\(nodes[0].id)` (the median of 201 sampled intermediate tables: \(dist(mids))): closure \(nodes[0].closure) nodes")
         out("- deep node: `\(nodes[1].id)` (the largest of 200 sampled dashboards: \(dist(dashes))): closure \(nodes[1].closure) nodes")
         out("- runs: at least \(a.min) (\(a.slowMin) when a run takes seconds), up to \(a.max) or \(fmt(a.budget * 1000)) ms, after one untimed warm-up; networkx \(a.pythonRuns) processes per node, `ancestors` \(a.reps) times in one process")
         out()
-        var t = MarkdownTable(["measured", "process start included", "typical: p50 / p95 ms", "deep: p50 / p95 ms", "runs (typical / deep)"],
-                              rightAligned: [2, 3, 4])
-        func row(_ what: String, _ e2e: Bool, _ s: (String) -> Samples?) {
+        var t = MarkdownTable(["measured", "process start included", "typical: p50 / p95 ms", "deep: p50 / p95 ms",
+                               "CPU p50 ms (typical / deep)", "runs (typical / deep)"],
+                              rightAligned: [2, 3, 4, 5])
+        func row(_ what: String, _ e2e: Bool, cpu tool: String? = nil, _ s: (String) -> Samples?) {
             let ty = s("typical"), de = s("deep")
-            t.add([what, e2e ? "yes" : "no", ty.map(pp) ?? "–", de.map(pp) ?? "–",
+            let cpu = tool.flatMap { cpuOf[$0] }.map { "\($0["typical"].map { fmt($0.p50) } ?? "–") / \($0["deep"].map { fmt($0.p50) } ?? "–")" } ?? "–"
+            t.add([what, e2e ? "yes" : "no", ty.map(pp) ?? "–", de.map(pp) ?? "–", cpu,
                    "\(ty.map { String($0.count) } ?? "–") / \(de.map { String($0.count) } ?? "–")"])
         }
-        row("**strata** `lineage +NODE --ids > out` (release binary, lineage_cache stored)", true) { binary[$0] }
-        row("sqlite3 shell: `WITH RECURSIVE` CTE `> out`", true) { shell[$0]?.process }
-        row("python3 + networkx: import, load TSV, `ancestors`, print", true) { nx[$0]?.process }
+        row("**strata** `lineage +NODE --ids > out` (release binary, lineage_cache stored)", true, cpu: "strata") { binary[$0] }
+        row("sqlite3 shell: `WITH RECURSIVE` CTE `> out`", true, cpu: "sqlite3") { shell[$0]?.process }
+        row("python3 + networkx: import, load TSV, `ancestors`, print", true, cpu: "networkx") { nx[$0]?.process }
         row("strata in process: `select(+NODE)` + ids, sorted (engine open)", false) { inproc[$0]?.total }
         row("strata in process: `graph.walk(.upstream)` only", false) { inproc[$0]?.walk }
         row("sqlite3 `.timer` real: the CTE alone, in one shell", false) { shell[$0]?.real }
@@ -329,27 +424,67 @@ final class Bench {
             + "and stores them; \(a.coldRuns) runs, typical node): p50 \(fmt(coldSamples.p50)) ms, max \(fmt(coldSamples.max)) ms. "
             + "The same build in process from a read-only catalog (not stored): \(fmt(coldInProcess)) ms.")
         out()
-        var b = MarkdownTable(["step (in process, p50 ms)", "typical", "deep"], rightAligned: [1, 2])
-        b.add(["process start, runtime, argument parsing (`strata --help`, a process)", fmt(floor.p50), fmt(floor.p50)])
-        b.add(["`Catalog(path:)`: open, schema/migration check", fmt(open.p50), fmt(open.p50)])
-        b.add(["`lineageArrays()`: read the lineage_cache blobs, copy to arrays", fmt(load.p50), fmt(load.p50)])
-        b.add(["`LineageEngine(catalog:)` (the line above + graph init)", fmt(engineInit.p50), fmt(engineInit.p50)])
-        let steps: [(String, (InProcess) -> Samples)] = [
-                           ("`select(+NODE)`: resolve the name, walk, cycle check", { $0.select }),
-                           ("… of which `graph.walk` alone", { $0.walk }),
-                           ("`nodes()`: one `SELECT … WHERE num = ?` per node (id lookups)", { $0.lookup }),
-                           ("sort the ids, make them inert, write them", { $0.printing })]
-        for (label, f) in steps {
-            b.add([label, fmt(f(inproc["typical"]!).p50), fmt(f(inproc["deep"]!).p50)])
+        // CPU time is what each step costs; wall time also counts waiting for one of the two
+        // shared cores. Page faults: minor faults during the step (fresh memory being touched).
+        var b = MarkdownTable(["step (a fresh process per run; p50)", "typical: CPU ms", "wall ms", "page faults",
+                               "deep: CPU ms", "wall ms", "page faults", "typical, warm in process: wall ms"],
+                              rightAligned: [1, 2, 3, 4, 5, 6, 7])
+        let floorCPUs = Samples(Array(floorCPU.dropFirst()))
+        func cells(_ label: String, _ step: String) -> [String] {
+            guard let v = probe[label]?[step] else { return ["–", "–", "–"] }
+            return [fmt(v.cpu.p50), fmt(v.ms.p50), String(v.faults)]
         }
-        let sum = { (l: String) -> Double in
-            floor.p50 + open.p50 + engineInit.p50 + inproc[l]!.select.p50 + inproc[l]!.lookup.p50 + inproc[l]!.printing.p50
+        func line(_ what: String, _ step: String, warm: String) {
+            b.add([what] + cells("typical", step) + cells("deep", step) + [warm])
         }
-        b.add(["sum of the steps (without the walk line)", fmt(sum("typical")), fmt(sum("deep"))])
-        b.add(["the binary, measured end to end", fmt(binary["typical"]!.p50), fmt(binary["deep"]!.p50)])
+        b.add(["process start, Swift runtime, argument parsing: `strata --help` (a whole process)",
+               fmt(floorCPUs.p50), fmt(floor.p50), "–", fmt(floorCPUs.p50), fmt(floor.p50), "–", "–"])
+        line("`Catalog(path:)`: open, schema/migration check", "open", warm: fmt(open.p50))
+        line("`LineageEngine(catalog:)`: load lineage_cache, graph init", "engine", warm: fmt(engineInit.p50))
+        line("… of which `lineageRows(upstream:)`: the 3 upstream blobs, copied once into arrays", "arrays", warm: fmt(load.p50))
+        line("… of which `LineageGraph` init (a seen-stamp per node slot)", "graph", warm: "–")
+        line("`select(+NODE)`: resolve the name, walk, cycle check", "select", warm: fmt(inproc["typical"]!.select.p50))
+        b.add(["… of which `graph.walk` (warm, in process)", "–", fmtTiny(inproc["typical"]!.walk.p50), "–",
+               "–", fmtTiny(inproc["deep"]!.walk.p50), "–", fmtTiny(inproc["typical"]!.walk.p50)])
+        line("`nodes()`: one `SELECT … WHERE num = ?` per node", "nodes", warm: fmt(inproc["typical"]!.lookup.p50))
+        line("sort the ids, `inert`, `print` each to the file", "print", warm: fmt(inproc["typical"]!.printing.p50))
+        func sum(_ l: String, cpu: Bool) -> Double {
+            (cpu ? floorCPUs.p50 : floor.p50)
+                + ["open", "engine", "select", "nodes", "print"].reduce(0) { $0 + ((cpu ? probe[l]?[$1]?.cpu.p50 : probe[l]?[$1]?.ms.p50) ?? 0) }
+        }
+        b.add(["sum: `--help` process + the steps", fmt(sum("typical", cpu: true)), fmt(sum("typical", cpu: false)), "",
+               fmt(sum("deep", cpu: true)), fmt(sum("deep", cpu: false)), "", "–"])
+        b.add(["**the binary end to end** (first table)", fmt(cpuOf["strata"]!["typical"]!.p50), fmt(binary["typical"]!.p50), "",
+               fmt(cpuOf["strata"]!["deep"]!.p50), fmt(binary["deep"]!.p50), "", "–"])
         out("#### Where `strata lineage +NODE --ids` spends its time")
         out()
         out(b.markdown)
+        if !whatIf.isEmpty {
+            var w = MarkdownTable(["prototype (not strata's code; a fresh process per run, p50)", "typical: CPU ms", "wall ms",
+                                   "deep: CPU ms", "wall ms"], rightAligned: [1, 2, 3, 4])
+            for (mode, title) in [("lean", "lean: read only `up.offsets` + `up.targets` with `sqlite3_blob_read`, bitmap walk"),
+                                  ("mmap", "mmap: upstream arrays in a flat file, mapped read-only")] {
+                for step in ["open", "arrays", "walk", "nodes", "print"] {
+                    let c = { (l: String) -> [String] in
+                        guard let v = whatIf[mode]?[l]?[step] else { return ["–", "–"] }
+                        return [fmt(v.cpu.p50), fmt(v.ms.p50)]
+                    }
+                    w.add(["\(title): `\(step)`"] + c("typical") + c("deep"))
+                }
+                let total = { (l: String, cpu: Bool) -> String in
+                    "**" + fmt((cpu ? floorCPUs.p50 : floor.p50) + ["open", "arrays", "walk", "nodes", "print"].reduce(0) {
+                        $0 + ((cpu ? whatIf[mode]?[l]?[$1]?.cpu.p50 : whatIf[mode]?[l]?[$1]?.ms.p50) ?? 0)
+                    }) + "**"
+                }
+                w.add(["\(title): `--help` process + the steps", total("typical", true), total("typical", false),
+                       total("deep", true), total("deep", false)])
+            }
+            out("#### Prototypes of the proposed fixes (Benchmarks/Sources/lineage-closure/WhatIf.swift)")
+            out()
+            out(w.markdown)
+            out("Their output: " + whatIfSame.joined(separator: ", ") + ".")
+            out()
+        }
         out("#### Same nodes?")
         out()
         out(checks.joined(separator: "\n"))

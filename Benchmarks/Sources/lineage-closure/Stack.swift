@@ -22,7 +22,7 @@ import StrataImport
 /// of 20-60 per domain and layer, with an ordering edge `task -> task` from the writer of each
 /// input built in the same DAG, and otherwise (25%) from the DAG's previous task, as linear
 /// Airflow chains do. Dashboards read tables directly (`declared`). The result: ~1,000,000
-/// edges over ~590,000 entities; a mid-layer table has tens to hundreds of ancestors, a
+/// edges over ~610,000 entities; a mid-layer table has tens to hundreds of ancestors, a
 /// dashboard on the reporting layer tens or hundreds of thousands.
 enum LineageStack {
     /// Bump when the generator's output changes, so cached files are rebuilt.
