@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One direction of the edge graph as compressed sparse rows over entity nums: the neighbours
 /// of node `n` are `targets[offsets[n] ..< offsets[n + 1]]`, and `sources[i]` names who
-/// asserted edge `i` (an index into `LineageArrays.sourceNames`).
+/// asserted edge `i` (an index into `LineageArrays.sourceNames`; empty when only the shape of
+/// the graph was loaded).
 public struct AdjacencyRows: Sendable {
     public let offsets: [Int32]
     public let targets: [Int32]
@@ -48,13 +50,24 @@ extension Catalog {
                       sourceNames: try lineageSourceNames())
     }
 
-    /// One direction of the edge graph. A `+x` needs only the upstream rows, so a process
-    /// loads just those: one copy from SQLite's buffer into the arrays.
+    /// The shape of one direction of the edge graph (offsets and targets, no sources). A `+x`
+    /// needs only the upstream shape, so a process reads just those two blobs, straight into
+    /// the arrays.
     public func lineageRows(upstream: Bool) throws -> AdjacencyRows {
         let prefix = upstream ? "up" : "down"
         if let rows = try db.read({ try LineageCacheCodec.loadRows($0, prefix) }) { return rows }
-        let built = try rebuildLineageCache()
-        return upstream ? built.arrays.upstream : built.arrays.downstream
+        let built = try rebuildLineageCache().arrays
+        let rows = upstream ? built.upstream : built.downstream
+        return AdjacencyRows(offsets: rows.offsets, targets: rows.targets, sources: [])
+    }
+
+    /// Who asserted each edge of one direction, parallel to its rows' targets.
+    public func lineageEdgeSources(upstream: Bool) throws -> [UInt8] {
+        if let data = try db.read({ try LineageCacheCodec.loadData($0, upstream ? "up.sources" : "down.sources") }) {
+            return [UInt8](data)
+        }
+        let built = try rebuildLineageCache().arrays
+        return upstream ? built.upstream.sources : built.downstream.sources
     }
 
     /// Who asserted edges, by the index `AdjacencyRows.sources` holds.
@@ -102,22 +115,32 @@ enum LineageCacheCodec {
     }
 
     static func loadRows(_ db: Database, _ prefix: String) throws -> AdjacencyRows? {
-        guard try current(db) else { return nil }
-        var offsets: [Int32]?, targets: [Int32]?, sources: [UInt8]?
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, data FROM lineage_cache WHERE key IN (?, ?, ?)",
-                                         arguments: ["\(prefix).offsets", "\(prefix).targets", "\(prefix).sources"])
-        while let row = try cursor.next() {
-            let key: String = row[0]
-            // Copied once, straight from SQLite's buffer.
-            guard let data = row.dataNoCopy(atIndex: 1) else { continue }
-            switch key {
-            case "\(prefix).offsets": offsets = int32s(data)
-            case "\(prefix).targets": targets = int32s(data)
-            default: sources = [UInt8](data)
-            }
+        guard try current(db), let offsets = try readInt32s(db, "\(prefix).offsets"),
+              let targets = try readInt32s(db, "\(prefix).targets") else { return nil }
+        return AdjacencyRows(offsets: offsets, targets: targets, sources: [])
+    }
+
+    /// A blob of Int32s read with SQLite's incremental blob I/O straight into the array: no
+    /// trip through the page cache and a row value, which cost a third of a typical `+x`.
+    static func readInt32s(_ db: Database, _ key: String) throws -> [Int32]? {
+        guard let rowid = try Int64.fetchOne(db, sql: "SELECT rowid FROM lineage_cache WHERE key = ?", arguments: [key])
+        else { return nil }
+        var handle: OpaquePointer?
+        guard sqlite3_blob_open(db.sqliteConnection, "main", "lineage_cache", "data", rowid, 0, &handle) == SQLITE_OK
+        else {
+            sqlite3_blob_close(handle)
+            return try loadData(db, key).map(int32s)
         }
-        guard let offsets, let targets, let sources else { return nil }
-        return AdjacencyRows(offsets: offsets, targets: targets, sources: sources)
+        defer { sqlite3_blob_close(handle) }
+        let bytes = Int(sqlite3_blob_bytes(handle))
+        var ok = true
+        let values = [Int32](unsafeUninitializedCapacity: bytes / 4) { buffer, count in
+            if bytes >= 4 {
+                ok = sqlite3_blob_read(handle, buffer.baseAddress, Int32(bytes / 4 * 4), 0) == SQLITE_OK
+            }
+            count = ok ? bytes / 4 : 0
+        }
+        return ok ? values : nil
     }
 
     static func build(_ db: Database) throws -> LineageArrays {
@@ -382,6 +405,22 @@ extension CatalogReader {
             out.append(node(row, n))
         }
         return out
+    }
+
+    /// Just the ids behind nums (for `--ids`), in no particular order.
+    public func lineageIDs(_ nums: [Int32]) throws -> [String] {
+        if nums.count > 4_000 {
+            let wanted = Set(nums)
+            var out: [String] = []
+            out.reserveCapacity(nums.count)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT num, id FROM entity")
+            while let row = try cursor.next() {
+                if wanted.contains(Int32(row[0] as Int64)) { out.append(row[1]) }
+            }
+            return out
+        }
+        let statement = try db.cachedStatement(sql: "SELECT id FROM entity WHERE num = ?")
+        return try nums.compactMap { try String.fetchOne(statement, arguments: [Int64($0)]) }
     }
 
     /// Last id parts sharing the first letters of `name`: candidates for "did you mean".

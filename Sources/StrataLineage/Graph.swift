@@ -21,7 +21,10 @@ public struct Reach: Sendable {
 public final class LineageGraph: @unchecked Sendable {
     private let load: (LineageDirection) throws -> AdjacencyRows
     private let loadNames: () throws -> [String]
+    private let loadSources: (LineageDirection) throws -> [UInt8]
     private let loadCycleCandidates: () throws -> [Int32]
+    private var upstreamSources: [UInt8]?
+    private var downstreamSources: [UInt8]?
     private var upstreamRows: AdjacencyRows?
     private var downstreamRows: AdjacencyRows?
     private var names: [String]?
@@ -33,6 +36,7 @@ public final class LineageGraph: @unchecked Sendable {
     public init(catalog: Catalog) {
         load = { try catalog.lineageRows(upstream: $0 == .upstream) }
         loadNames = { try catalog.lineageSourceNames() }
+        loadSources = { try catalog.lineageEdgeSources(upstream: $0 == .upstream) }
         loadCycleCandidates = { try catalog.lineageCycleCandidates() }
     }
 
@@ -40,6 +44,7 @@ public final class LineageGraph: @unchecked Sendable {
     public init(_ arrays: LineageArrays, cycleCandidates: [Int32]? = nil) {
         load = { $0 == .upstream ? arrays.upstream : arrays.downstream }
         loadNames = { arrays.sourceNames }
+        loadSources = { $0 == .upstream ? arrays.upstream.sources : arrays.downstream.sources }
         let all = (0..<Int32(arrays.nodeCount)).map { $0 }
         loadCycleCandidates = { cycleCandidates ?? all }
     }
@@ -50,6 +55,15 @@ public final class LineageGraph: @unchecked Sendable {
         if direction == .upstream { upstreamRows = r } else { downstreamRows = r }
         if seenStamp.count < r.nodeCount { seenStamp = [UInt32](repeating: 0, count: r.nodeCount); stamp = 0 }
         return r
+    }
+
+    /// Who asserted each edge of a direction, parallel to `rows(direction).targets`; loaded
+    /// only when edges are printed.
+    public func sources(_ direction: LineageDirection) throws -> [UInt8] {
+        if let s = direction == .upstream ? upstreamSources : downstreamSources { return s }
+        let s = try loadSources(direction)
+        if direction == .upstream { upstreamSources = s } else { downstreamSources = s }
+        return s
     }
 
     public func nodeCount() throws -> Int { try rows(.upstream).nodeCount }
@@ -73,10 +87,11 @@ public final class LineageGraph: @unchecked Sendable {
     public func edgeSources(from a: Int32, to b: Int32) throws -> [String] {
         let r = try rows(.downstream)
         let names = try sourceNames()
+        let sources = try self.sources(.downstream)
         guard a >= 0, Int(a) < r.nodeCount else { return [] }
         var out: [String] = []
         for i in Int(r.offsets[Int(a)])..<Int(r.offsets[Int(a) + 1]) where r.targets[i] == b {
-            let s = Int(r.sources[i])
+            let s = Int(sources[i])
             out.append(s < names.count ? names[s] : "?")
         }
         return out

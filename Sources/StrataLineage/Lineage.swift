@@ -255,6 +255,11 @@ public final class LineageEngine: @unchecked Sendable {
         try catalog.read { try $0.lineageNodes(nums) }
     }
 
+    /// Just the ids of nodes, sorted by their bytes (as `dbt ls` prints unique ids).
+    public func ids(_ nums: [Int32]) throws -> [String] {
+        try catalog.read { try $0.lineageIDs(nums) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     public func num(of id: String) throws -> Int32 {
         if let n = try catalog.read({ try $0.lineageNum(ofID: id) }) { return n }
         var notes: [String] = []
@@ -271,11 +276,12 @@ public final class LineageEngine: @unchecked Sendable {
     public func edges(among nums: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
         let inSet = Set(nums)
         let down = try graph.rows(.downstream)
+        let sources = try graph.sources(.downstream)
         let names = try graph.sourceNames()
         var out: [(Int32, Int32, String)] = []
         for n in nums.sorted() where Int(n) < down.nodeCount {
             for i in Int(down.offsets[Int(n)])..<Int(down.offsets[Int(n) + 1]) where inSet.contains(down.targets[i]) {
-                let s = Int(down.sources[i])
+                let s = Int(sources[i])
                 out.append((n, down.targets[i], s < names.count ? names[s] : "?"))
             }
         }

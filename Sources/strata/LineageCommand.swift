@@ -65,8 +65,8 @@ struct Lineage: ParsableCommand {
         let excluded = exclude.isEmpty ? nil : try Selection.parse(exclude)
         let result = try engine.select(selection, exclude: excluded, depthLimit: depth)
         for note in result.notes { printError("note: " + note) }
+        if ids { return sayLines(try engine.ids(result.nodes)) }
         let info = try engine.nodes(result.nodes)
-        if ids { return sayLines(info.map(\.id).sorted()) }
         let byNum = Dictionary(uniqueKeysWithValues: info.map { ($0.num, $0) })
         let depthOf = result.depth
         let status = try engine.statuses(result.nodes)
