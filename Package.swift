@@ -39,9 +39,11 @@ let package = Package(
         ),
         // Diagnostics (FILE:LINE: message), YAML read with line numbers, "did you mean" hints.
         .target(name: "StrataYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // zlib, for dbt manifests saved as .json.gz.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataImport",
-            dependencies: ["StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataCatalog", "StrataYAML", "CZlib", .product(name: "Yams", package: "Yams")]
         ),
         // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
         .target(
