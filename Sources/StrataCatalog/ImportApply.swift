@@ -86,7 +86,7 @@ extension CatalogWriter {
             SELECT n.id FROM dbt_node n JOIN entity e ON e.id = n.id
             WHERE n.package_name = ? AND n.resource_type IN ('model', 'seed', 'snapshot') AND lower(e.name) = ?
             ORDER BY n.id LIMIT 1
-            """), arguments: [project, e.entity.name.lowercased()]) {
+            """), arguments: [project, (e.entity.name.split(separator: ".").last.map(String.init) ?? e.entity.name).lowercased()]) {
             return id
         }
         return e.entity.id
