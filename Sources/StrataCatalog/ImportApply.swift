@@ -234,7 +234,12 @@ extension CatalogWriter {
 
         var runs: [String: (ImportedRun, String)] = [:]
         for r in f.runs { runs[r.dagID + "\u{1F}" + r.runID] = (r, r.digest()) }
-        try syncFacts(f, "run", runs, summary: &summary, write: { r in try putImportedRun(r) }, delete: { k in
+        try syncFacts(f, "run", runs, summary: &summary, write: { r in
+            let others = try String.fetchAll(db, sql: """
+                SELECT DISTINCT importer FROM import_fact WHERE fact = 'run' AND key = ? AND NOT (importer = ? AND file = ?)
+                """, arguments: [r.dagID + "\u{1F}" + r.runID, f.importer, f.file])
+            try putImportedRun(r, fillOnly: others.contains { Self.rank($0) < Self.rank(f.importer) })
+        }, delete: { k in
             try db.execute(sql: "DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?", arguments: [k[0], k[1]])
         })
     }
@@ -346,8 +351,37 @@ extension CatalogWriter {
         }
     }
 
-    /// Records (or replaces) a run with its task instances, their messages and log files.
-    func putImportedRun(_ run: ImportedRun) throws {
+    /// Records (or replaces) a run with its task instances, their messages and log files. When
+    /// another source already has this run and ranks higher (Airflow's API over OpenLineage's
+    /// events), only what it lacks is added: task instances it does not list, messages, logs.
+    /// Otherwise the run is replaced, keeping messages and logs the new version does not have.
+    func putImportedRun(_ run: ImportedRun, fillOnly: Bool = false) throws {
+        if fillOnly, let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
+                                                   arguments: [run.dagID, run.runID]) {
+            for t in run.tasks {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO task_run(run_num, task_id, state, tries, start_time, end_time, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start, t.run.end, t.message])
+                try db.execute(sql: "UPDATE task_run SET message = ? WHERE run_num = ? AND task_id = ? AND message IS NULL",
+                               arguments: [t.message, num, t.run.taskID])
+                for (i, path) in t.run.logs.enumerated() {
+                    try db.execute(sql: "INSERT OR IGNORE INTO task_log(run_num, task_id, attempt, path) VALUES (?, ?, ?, ?)",
+                                   arguments: [num, t.run.taskID, i + 1, path])
+                }
+            }
+            return
+        }
+        var oldMessages: [String: String] = [:]
+        var oldLogs: [String: [Row]] = [:]
+        if let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
+                                        arguments: [run.dagID, run.runID]) {
+            for row in try Row.fetchAll(db, sql: "SELECT task_id, message FROM task_run WHERE run_num = ? AND message IS NOT NULL",
+                                        arguments: [num]) { oldMessages[row["task_id"]] = row["message"] }
+            for row in try Row.fetchAll(db, sql: "SELECT task_id, attempt, path FROM task_log WHERE run_num = ?", arguments: [num]) {
+                oldLogs[row["task_id"], default: []].append(row)
+            }
+        }
         try db.execute(sql: """
             INSERT INTO dag_run(dag_id, run_id, state, start_time, end_time) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(dag_id, run_id) DO UPDATE SET state = excluded.state,
@@ -361,10 +395,17 @@ extension CatalogWriter {
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO task_run(run_num, task_id, state, tries, start_time, end_time, message)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start, t.run.end, t.message])
+                """).execute(arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start, t.run.end,
+                                         t.message ?? oldMessages[t.run.taskID]])
             for (i, path) in t.run.logs.enumerated() {
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO task_log(run_num, task_id, attempt, path) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [num, t.run.taskID, i + 1, path])
+            }
+            if t.run.logs.isEmpty {
+                for row in oldLogs[t.run.taskID] ?? [] {
+                    try db.execute(sql: "INSERT OR IGNORE INTO task_log(run_num, task_id, attempt, path) VALUES (?, ?, ?, ?)",
+                                   arguments: [num, t.run.taskID, row["attempt"], row["path"]])
+                }
             }
         }
     }
