@@ -9,8 +9,8 @@ import StrataCatalog
 /// provider names jobs `dag_id` and `dag_id.task_id`, so they meet the Airflow importer's ids).
 /// Jobs that are dbt nodes (the `dbt_node` facet, or dbt-ol's `model.pkg.name` job names) are
 /// not tasks: their runs are recorded on the node itself, in the DAG `dbt.<project>`, as the
-/// dbt importer does; dbt test jobs give checks, and their `.sql.N` sub-jobs are folded into
-/// them. Datasets become tables (merged with dbt's by relation, dbt node or project + name),
+/// dbt importer does; dbt test jobs only give runs (the manifest's tests are the checks), and
+/// `.sql.N` sub-jobs are folded into their node. Datasets become tables (merged with dbt's by relation, dbt node or project + name),
 /// inputs and outputs become lineage, `schema` columns, `columnLineage` column lineage,
 /// `ownership` and `documentation` owners and descriptions, event types run states and
 /// `errorMessage` the message of the failed task run.
@@ -301,17 +301,9 @@ public enum OpenLineageImporter {
             case .ignored:
                 continue
             case .dbtTest:
-                for d in e.inputs {
-                    let table = addDataset(d, job: e.jobName)
-                    let assertions = (obj(obj(d["inputFacets"])?["dataQualityAssertions"])?["assertions"] as? [Any]
-                        ?? obj(obj(d["facets"])?["dataQualityAssertions"])?["assertions"] as? [Any] ?? []).compactMap(obj)
-                    for a in assertions {
-                        guard let name = a["assertion"] as? String else { continue }
-                        let column = a["column"] as? String
-                        b.checks.append(DataCheck(tableID: table, checkID: "openlineage:" + name + (column.map { ":" + $0 } ?? ""),
-                                                  name: name, column: column, test: name.split(separator: "_").first.map(String.init)))
-                    }
-                }
+                // dbt tests are checks, and the dbt importer records them from the manifest
+                // (dataQualityAssertions repeat them); what they read is already known.
+                continue
             case .dbtNode(let node):
                 let outs = e.outputs.map { addDataset($0, job: e.jobName) }
                 for d in e.inputs {
