@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "StrataCatalogTests", dependencies: [
             "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataYAML", "StrataCatalog", "StrataTestSupport"]),
+        .testTarget(name: "StrataImportTests", dependencies: [
+            "StrataImport", "StrataYAML", "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(
             name: "StrataUITests",
             dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog", "StrataImport", "StrataTestSupport",

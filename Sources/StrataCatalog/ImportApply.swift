@@ -117,7 +117,7 @@ extension CatalogWriter {
             "UPDATE OR IGNORE import_fact SET key = ?2 WHERE fact = 'entity' AND key = ?1",
             "UPDATE entity SET owner = ?2 WHERE owner = ?1",
         ]
-        for sql in updates { try db.execute(sql: sql, arguments: [old, new]) }
+        for sql in updates { try db.execute(sql: sql, arguments: sql.contains("?2") ? [old, new] : [old]) }
         // Edge and column-edge facts are keyed by their ends.
         for fact in ["edge", "column_edge", "check"] {
             let rows = try Row.fetchAll(db, sql: "SELECT importer, file, key, digest FROM import_fact WHERE fact = ?",
@@ -300,7 +300,7 @@ extension CatalogWriter {
                   platform = CASE WHEN ?5 THEN coalesce(platform, excluded.platform) ELSE coalesce(excluded.platform, platform) END,
                   materialization = CASE WHEN ?5 THEN coalesce(materialization, excluded.materialization)
                                          ELSE coalesce(excluded.materialization, materialization) END,
-                  relation = coalesce(relation, excluded.relation)
+                  relation = CASE WHEN ?5 THEN coalesce(relation, excluded.relation) ELSE coalesce(excluded.relation, relation) END
                 """).execute(arguments: [e.id, t.platform, t.materialization, imported.relation, fillOnly])
             let current = try Int.fetchOne(db, sql: "SELECT count(*) FROM table_column WHERE table_id = ?", arguments: [e.id]) ?? 0
             if !t.columns.isEmpty && (!fillOnly || current == 0) {

@@ -61,6 +61,10 @@ enum ImportInput {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty {
+                // A syntax error: JSONSerialization says where it is.
+                _ = try jsonObject(data, file: file)
+            }
             throw problem(file, describe(error), line: line(of: error, in: data))
         }
     }
@@ -136,6 +140,9 @@ enum ImportInput {
             if at == 0 {
                 if let r = detail.range(of: #"line (\d+)"#, options: .regularExpression), let n = Int(detail[r].dropFirst(5)) {
                     at = n
+                } else if let r = detail.range(of: #"character (\d+)"#, options: .regularExpression),
+                          let n = Int(detail[r].dropFirst(10)) {
+                    at = lineAt(offset: n, in: data)
                 } else if let idx = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
                     at = lineAt(offset: idx, in: data)
                 } else {
