@@ -8,6 +8,8 @@
 #   make bench-ui     UI latency: time to first frame (in process, and the release binary in tmux)
 #                     and keystroke to frame, demo + 100,000-table catalog; the first run generates
 #                     Benchmarks/data/synthetic-ui-100000-tables.sqlite (~12 s, 313 MB). ~1 min.
+#   make bench-import `strata import dbt` (release) on a generated 20,000-model manifest, wall time
+#                     and peak RSS, beside python3's json.load of the same file (IMPORT_ARGS)
 #   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
@@ -18,8 +20,9 @@ SHELL := /bin/bash
 BENCH_DIR := Benchmarks
 BENCH_ARGS ?=
 UI_ARGS ?=
+IMPORT_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all bench-import
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -48,3 +51,11 @@ bench-ui: bench-ui-build
 		&& ./.build/release/ui-latency $(UI_ARGS) | tee data/last-ui-run.md
 
 bench-all: bench bench-ui
+
+# The import benchmark times the release `strata` binary as a separate process.
+bench-import:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata
+	cd $(BENCH_DIR) && swift build -c release --product import-bench
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/import-bench $(IMPORT_ARGS) | tee data/last-import-run.md

@@ -52,6 +52,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench-import`: the release `strata import dbt` on a generated 20,000-model
+        // manifest, wall time and peak RSS, next to python3's json.load of the same file.
+        .executableTarget(
+            name: "import-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
         // (wall clock, malloc counts, baselines for regression checks).
         .executableTarget(
