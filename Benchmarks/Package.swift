@@ -58,6 +58,7 @@ let package = Package(
             name: "import-bench",
             dependencies: [
                 "BenchSupport",
+                .product(name: "StrataImport", package: "strata"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

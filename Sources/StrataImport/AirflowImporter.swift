@@ -121,7 +121,7 @@ public enum AirflowImporter {
             }
         }
 
-        let source = inputs.map(ImportInput.absolute).sorted().joined(separator: "\n")
+        let source = inputs.map(ImportInput.absolute).sorted().joined(separator: " + ")
         var b = ImportFileBatch(importer: "airflow", file: source)
         StandardStages.ensure(["orchestrate"], into: &plan)
         KnownTools.ensure("airflow", into: &plan)

@@ -26,6 +26,7 @@ public enum CatalogImport {
             } catch CatalogError.newerSchema(_, let unknown) {
                 throw CatalogError.newerSchema(path: out.path, unknown: unknown)
             }
+            try catalog.useAsPrivateScratchCopy()
             let now = nowTimestamp()
             let summary = try catalog.write { w in try w.apply(plan.batch, now: now, progress: progress) }
             try catalog.close()
@@ -33,6 +34,9 @@ public enum CatalogImport {
                 try? FileManager.default.removeItem(atPath: tmp)
                 return summary
             }
+            // The copy was written without fsyncs: make it durable before it replaces the catalog.
+            let fd = open(tmp, O_RDONLY)
+            if fd >= 0 { fsync(fd); close(fd) }
             guard rename(tmp, out.path) == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: out.path,
                     NSLocalizedDescriptionKey: "cannot move the new catalog into place: \(String(cString: strerror(errno)))"])

@@ -248,6 +248,13 @@ public enum DbtImporter {
         return plan
     }
 
+    /// Decodes a manifest's bytes as the importer does and returns its node count: lets the
+    /// import benchmark compare this decoder with JSONSerialization on the same bytes.
+    public static func decodeOnly(_ data: Data) throws -> Int {
+        let m = try JSONDecoder().decode(Manifest.self, from: data)
+        return m.nodes.count + (m.sources?.count ?? 0)
+    }
+
     static func mostCommonPackage(_ m: Manifest) -> String {
         var counts: [String: Int] = [:]
         for n in m.nodes.values { counts[n.package_name, default: 0] += 1 }

@@ -392,11 +392,11 @@ public enum OpenLineageImporter {
         // DAG runs, keyed by the OpenLineage run id of the DAG job's run.
         var dagRuns: [String: ImportedRun] = [:]
         var dagRunOrder: [String] = []
-        func dagRun(olRunID: String, dagJob: String, child: R?) -> String {
+        func dagRun(olRunID: String, dagJob: String, child: R?, dag: String? = nil) -> String {
             if dagRuns[olRunID] == nil {
                 let own = byRun[olRunID]
                 let runID = (own.flatMap(facetRunID)) ?? child.flatMap(facetRunID) ?? olRunID
-                var run = ImportedRun(dagID: dagID(dagJob), runID: runID, state: own.map(state) ?? "running",
+                var run = ImportedRun(dagID: dag ?? dagID(dagJob), runID: runID, state: own.map(state) ?? "running",
                                       start: own?.events.first?.time, end: own.flatMap { r in
                                           ["COMPLETE", "FAIL", "ABORT"].contains(r.events.last!.type) ? r.events.last!.time : nil })
                 if run.state == "aborted" { run.state = "failed" }
@@ -423,9 +423,16 @@ public enum OpenLineageImporter {
             case .dag, .ignored: continue
             }
             let rootJob = root(r.job)
-            guard rootJob != r.job else { continue }   // a standalone job: no DAG run to put it in
-            let parentRun = r.events.compactMap(\.parentRunID).first ?? "?"
-            let key = Key(dagRun: dagRun(olRunID: parentRun, dagJob: rootJob, child: r), task: taskID)
+            let key: Key
+            if rootJob == r.job {
+                // A job on its own: each of its runs is a run of its namespace's DAG.
+                let ns = r.events.first!.jobNamespace
+                key = Key(dagRun: dagRun(olRunID: "standalone:" + id, dagJob: r.job, child: r, dag: ns), task: taskID)
+                dagRuns[key.dagRun]!.runID = id
+            } else {
+                let parentRun = r.events.compactMap(\.parentRunID).first ?? "?"
+                key = Key(dagRun: dagRun(olRunID: parentRun, dagJob: rootJob, child: r), task: taskID)
+            }
             if grouped[key] == nil { keyOrder.append(key) }
             grouped[key, default: []].append(r)
         }

@@ -55,6 +55,10 @@ struct Import: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
         }
         note("reading \(inputs.count == 1 ? inputs[0] : "\(inputs.count) inputs")…")
+        // STRATA_TIMING=1 prints how long reading and writing took (for benchmarks).
+        let timing = ProcessInfo.processInfo.environment["STRATA_TIMING"] != nil
+        let clock = ContinuousClock()
+        let t0 = clock.now
         let plan: ImportPlan
         switch kind {
         case .dbt:
@@ -71,9 +75,11 @@ struct Import: ParsableCommand {
         case .airflow:
             plan = try AirflowImporter.plan(inputs)
         }
+        let t1 = clock.now
         let summary = try CatalogImport.apply(plan, to: path) { done, total in
             if total >= 2000 { note("writing \(done)/\(total) entities…") }
         }
+        if timing { printError("timing: read \(t1 - t0), write \(clock.now - t1)") }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for w in plan.warnings { printError("strata: warning: \(w)") }
         if out.json {

@@ -166,6 +166,25 @@ import Testing
         #expect(try importOL([ol], into: c).isEmpty)
     }
 
+    /// The search index follows imports entity by entity: added tables are found, removed ones
+    /// are not, and what the import did not touch is still found.
+    @Test func searchIndexFollowsImportsAndRemovals() throws {
+        let dir = try makeTempDirectory("search")
+        let c = dir + "/c.sqlite"
+        let m = dir + "/manifest.json"
+        try syntheticManifest(version: 12, models: ["penguin_orders", "walrus_refunds"]).write(toFile: m, atomically: true, encoding: .utf8)
+        try importDbt(m, into: c)
+        try importOL([try writeFile(dir, "e.ndjson", olEvent(job: "narwhal_loader", outputs: ["db.s.narwhal_events"]))], into: c)
+        func hits(_ q: String) throws -> [String] { try Catalog(path: c).read { try $0.search(q) }.map(\.id) }
+        #expect(try hits("penguin") == ["model.shop.penguin_orders"])
+        #expect(try hits("narwhal events").contains("db.s.narwhal_events"))
+        try syntheticManifest(version: 12, models: ["walrus_refunds"]).write(toFile: m, atomically: true, encoding: .utf8)
+        try importDbt(m, into: c)
+        #expect(try hits("penguin").isEmpty)
+        #expect(try hits("walrus") == ["model.shop.walrus_refunds"])
+        #expect(try hits("narwhal events").contains("db.s.narwhal_events"))
+    }
+
     /// A table OpenLineage saw first takes dbt's id when dbt later imports it.
     @Test func dbtIDWinsWhicheverImportRanFirst() throws {
         let dir = try makeTempDirectory("adopt")
@@ -189,7 +208,10 @@ import Testing
         let pretty = try writeFile(dir, "b.json", olEvent(job: "q", outputs: ["db.s.out"]).replacingOccurrences(of: ", ", with: ",\n  "))
         let s = try importOL([array, pretty], into: c)
         #expect(s.changes["task"]?.added == 2)
-        #expect(try count(c, "SELECT count(*) FROM task_run WHERE task_id = 'p.t' AND state = 'failed'") == 0) // no parent: no DAG run
+        // A job without a parent: its run is a run of the namespace's DAG.
+        #expect(try count(c, "SELECT count(*) FROM task_run t JOIN dag_run r ON r.num = t.run_num WHERE r.dag_id = 'tests' AND r.run_id = 'r1' AND t.task_id = 'p.t' AND t.state = 'failed'") == 1)
+        let dagState: [String] = try query(c, "SELECT state FROM dag_run WHERE run_id = 'r1'")
+        #expect(dagState == ["failed"])
         #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'db.s.out' AND kind = 'table'") == 1)
     }
 

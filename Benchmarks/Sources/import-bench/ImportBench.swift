@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchSupport
 import Foundation
+import StrataImport
 
 /// `make bench-import`: how long the release `strata import dbt` takes on a generated manifest
 /// of 20,000 models (and its peak memory), next to Python's `json.load` of the same file as the
@@ -92,6 +93,26 @@ struct ImportBench: ParsableCommand {
         row("`strata import dbt F --catalog NEW` (into an empty catalog)", fresh)
         row("`strata import dbt F --catalog SAME` (again: nothing changes)", again)
         print(table.markdown)
+
+        // Which Foundation parser to use: both on the same bytes, in this process.
+        let data = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        let clock = ContinuousClock()
+        var serialization: [Double] = [], decoder: [Double] = []
+        for _ in 0..<runs {
+            var t0 = clock.now
+            _ = try JSONSerialization.jsonObject(with: data)
+            serialization.append((clock.now - t0).milliseconds / 1000)
+            t0 = clock.now
+            _ = try DbtImporter.decodeOnly(data)
+            decoder.append((clock.now - t0).milliseconds / 1000)
+        }
+        var parsers = MarkdownTable(["parser (in process, bytes already read)", "median s", "min-max s"], rightAligned: [1, 2])
+        for (name, xs) in [("`JSONSerialization.jsonObject` (whole tree)", serialization),
+                           ("`JSONDecoder` into the importer's manifest structs", decoder)] {
+            let s = xs.sorted()
+            parsers.add([name, String(format: "%.2f", s[s.count / 2]), String(format: "%.2f-%.2f", s.first!, s.last!)])
+        }
+        print(parsers.markdown)
         let goal = median(fresh).seconds < 3
         print("Goal: under 3 s for the first import: \(goal ? "met" : "NOT met") (\(String(format: "%.2f", median(fresh).seconds)) s, "
               + String(format: "%.1f×", median(fresh).seconds / median(python).seconds) + " the json.load floor).")
