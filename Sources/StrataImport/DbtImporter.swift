@@ -152,7 +152,7 @@ public enum DbtImporter {
         guard supportedVersions.contains(version) else {
             throw ImportInput.problem(path, "dbt manifest schema v\(version) is not supported (strata reads v\(supportedVersions.lowerBound) to v\(supportedVersions.upperBound)); metadata.dbt_schema_version")
         }
-        return (try ImportInput.decode(Manifest.self, data, file: path), version)
+        return (try decodeManifest(data, file: path), version)
     }
 
     /// A plan for one manifest, optionally with the run_results of an invocation and its log.
