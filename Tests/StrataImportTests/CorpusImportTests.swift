@@ -193,6 +193,13 @@ struct CorpusImportTests {
             """)
         #expect(structured.first?.contains("amount_cents") == true)
         #expect(try count(c, "SELECT count(*) FROM dag_run WHERE dag_id = 'dbt.jaffle_shop'") == 3)
+        // Only dbt nodes run in those DAG runs: dbt-ol's per-model test jobs are not nodes.
+        #expect(try count(c, "SELECT count(*) FROM task_run WHERE task_id LIKE '%.build.test'") == 0)
+        let artifactFailed: [String] = try query(c, """
+            SELECT t.task_id FROM task_run t JOIN dag_run r ON r.num = t.run_num
+            WHERE r.run_id = '62e5c602-d88a-4d23-9f6a-34bd2ed85d5b' AND t.state = 'failed'
+            """)
+        #expect(artifactFailed == ["model.jaffle_shop.stg_payments"])
 
         try importOL([corpus("openlineage/generated/airflow_backfill.ndjson")], into: c)
         let seed: [String] = try query(c, """
