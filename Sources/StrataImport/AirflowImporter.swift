@@ -199,7 +199,9 @@ public enum AirflowImporter {
         }
         let attached = Set(instances.map { "\($0.dag_id)\u{1F}\($0.dag_run_id ?? $0.run_id ?? "")\u{1F}\($0.task_id)" })
         let orphans = logsByTI.keys.filter { !attached.contains($0) }
-        if !orphans.isEmpty && !instances.isEmpty {
+        if !logs.isEmpty && instances.isEmpty {
+            plan.warnings.append("\(logs.count) task log file\(logs.count == 1 ? "" : "s") not attached: logs are attached to task instances, so import the log folder together with the taskInstances responses")
+        } else if !orphans.isEmpty {
             plan.warnings.append("\(orphans.count) task log folder\(orphans.count == 1 ? "" : "s") match no imported task instance (import its taskInstances response too)")
         }
         plan.batch.files.append(b)

@@ -246,6 +246,9 @@ import Testing
         #expect(try count(c, "SELECT count(*) FROM edge WHERE from_id = 'd.a' AND to_id = 'd.b' AND source = 'airflow'") == 1)
         #expect(try count(c, "SELECT count(*) FROM task_log WHERE task_id = 'd.a'") == 2)
         #expect(try count(c, "SELECT count(*) FROM task_run WHERE task_id = 'd.b' AND state = 'upstream_failed'") == 1)
+        // A log folder alone has nothing to attach to, and says so.
+        let logsOnly = try AirflowImporter.plan([dir + "/logs"])
+        #expect(logsOnly.warnings.contains { $0.contains("2 task log files not attached") })
     }
 
     @Test func notACatalogTargetIsRefusedUntouched() throws {
