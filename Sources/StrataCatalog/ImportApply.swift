@@ -182,15 +182,37 @@ extension CatalogWriter {
         }
         func map(_ id: String) -> String { idMap[id] ?? id }
 
+        // Ids are unique across kinds: an owner named like an existing tool or table (Airflow's
+        // default owner `airflow`, say) becomes `team.airflow` / `person.x`, and what it owns
+        // follows.
+        func kindOf(_ id: String) throws -> String? {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM entity WHERE id = ?"), arguments: [id])
+        }
+        var ownerMap: [String: String] = [:]
+        let batchKinds = Dictionary(entities.map { ($0.entity.id, $0.entity.kind) }, uniquingKeysWith: { a, _ in a })
+        for i in entities.indices where entities[i].entity.kind == .owner {
+            let id = entities[i].entity.id
+            if let k = try kindOf(id), k != EntityKind.owner.rawValue {
+                ownerMap[id] = (entities[i].owner?.type.rawValue ?? "team") + "." + id
+            }
+        }
+        for i in entities.indices {
+            if let m = ownerMap[entities[i].entity.id], entities[i].entity.kind == .owner { entities[i].entity.id = m }
+            if let o = entities[i].entity.owner, let m = ownerMap[o], batchKinds[o] == .owner { entities[i].entity.owner = m }
+        }
+
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
         for (i, e) in entities.enumerated() {
             if i % 1000 == 999 { progress(1000) }
             let id = e.entity.id
-            kept.insert(id)
             let digest = e.digest()
-            let existed = try exists(id)
+            let existingKind = try kindOf(id)
+            let existed = existingKind != nil
+            // Another kind of entity already has this id: never turn it into something else.
+            if let k = existingKind, k != e.entity.kind.rawValue, old[id] == nil { continue }
+            kept.insert(id)
             if existed, old[id] == digest { continue }
             try touch(id)
             try writeEntity(e, importer: f.importer, file: f.file, existed: existed)

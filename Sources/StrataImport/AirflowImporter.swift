@@ -127,7 +127,8 @@ public enum AirflowImporter {
         KnownTools.ensure("airflow", into: &plan)
         var owners: [String: ImportedEntity] = [:]
         func owner(_ name: String?) -> String? {
-            guard let name, let o = Owners.entity(name: name, type: .team) else { return nil }
+            // `airflow` is Airflow's default owner: nobody in particular.
+            guard let name, name != "airflow", let o = Owners.entity(name: name, type: .team) else { return nil }
             owners[o.entity.id] = o
             return o.entity.id
         }

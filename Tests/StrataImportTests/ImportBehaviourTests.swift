@@ -251,6 +251,21 @@ import Testing
         #expect(logsOnly.warnings.contains { $0.contains("2 task log files not attached") })
     }
 
+    /// An owner whose name is another entity's id (a tool, a table) gets an id of its own; the
+    /// existing entity keeps its kind.
+    @Test func ownerNamedLikeAToolDoesNotReplaceTheTool() throws {
+        let dir = try makeTempDirectory("collide")
+        let c = dir + "/c.sqlite"
+        let text = syntheticManifest(version: 12, models: ["a"])
+            .replacingOccurrences(of: "\"meta\": {}}, \"meta\": {}", with: "\"meta\": {\"owner\": \"dbt\"}}, \"meta\": {}")
+        try importDbt(try writeFile(dir, "manifest.json", text), into: c)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'dbt' AND kind = 'tool'") == 1)
+        let owner: [String] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
+        #expect(owner == ["team.dbt"])
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'team.dbt' AND kind = 'owner'") == 1)
+        #expect(try importDbt(dir + "/manifest.json", into: c).isEmpty)
+    }
+
     @Test func notACatalogTargetIsRefusedUntouched() throws {
         let dir = try makeTempDirectory("foreign")
         let target = try writeFile(dir, "notes.sqlite", "just text, not SQLite")
