@@ -84,8 +84,8 @@ public enum DbtImporter {
         var owner: Exposure.ExposureOwner?
     }
     struct ColumnInfo: Decodable { var name: String?; var description: String?; var data_type: String? }
-    /// Columns by name. (Foundation's decoder does not keep the manifest's key order, and the
-    /// order must not change between two imports of one file, so they are sorted.)
+    /// Columns by name. (Foundation's decoder does not keep the manifest's key order; the
+    /// manifest's order is recovered by `columnOrder` and applied in `plan`.)
     struct OrderedColumns: Decodable {
         var list: [(String, ColumnInfo)] = []
         struct Key: CodingKey {
@@ -147,18 +147,24 @@ public enum DbtImporter {
     }
 
     static func loadManifest(_ path: String) throws -> (Manifest, Int) {
+        let (m, v, _) = try loadManifestData(path)
+        return (m, v)
+    }
+
+    static func loadManifestData(_ path: String) throws -> (Manifest, Int, Data) {
         let data = try ImportInput.read(path)
         let version = try schemaVersion(data, file: path)
         guard supportedVersions.contains(version) else {
             throw ImportInput.problem(path, "dbt manifest schema v\(version) is not supported (strata reads v\(supportedVersions.lowerBound) to v\(supportedVersions.upperBound)); metadata.dbt_schema_version")
         }
-        return (try decodeManifest(data, file: path), version)
+        return (try decodeManifest(data, file: path), version, data)
     }
 
     /// A plan for one manifest, optionally with the run_results of an invocation and its log.
     public static func plan(manifest: String, runResults: String? = nil, log: String? = nil) throws -> ImportPlan {
         var plan = ImportPlan()
-        let (m, _) = try loadManifest(manifest)
+        let (m, _, data) = try loadManifestData(manifest)
+        let order = columnOrder(data)
         let file = ImportInput.absolute(manifest)
         var batch = ImportFileBatch(importer: "dbt", file: file)
         let platform = m.metadata.adapter_type
@@ -205,7 +211,7 @@ public enum DbtImporter {
                                           tool: "dbt", description: (n.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
                                           tags: tags))
             e.table = TableDetail(platform: platform, materialization: materialization,
-                                  columns: (n.columns?.list ?? []).map { key, c in
+                                  columns: ordered(n.columns?.list ?? [], order[n.unique_id]).map { key, c in
                                       Column(name: c.name ?? key, type: c.data_type, description: c.description ?? "")
                                   })
             e.relation = relation(n)
@@ -253,6 +259,14 @@ public enum DbtImporter {
     public static func decodeOnly(_ data: Data) throws -> Int {
         let m = try JSONDecoder().decode(Manifest.self, from: data)
         return m.nodes.count + (m.sources?.count ?? 0)
+    }
+
+    /// Columns in the manifest's order when it is known, else by name.
+    static func ordered(_ columns: [(String, ColumnInfo)], _ order: [String]?) -> [(String, ColumnInfo)] {
+        guard let order, columns.count > 1 else { return columns }
+        var rank: [String: Int] = [:]
+        for (i, k) in order.enumerated() where rank[k] == nil { rank[k] = i }
+        return columns.sorted { (rank[$0.0] ?? Int.max, $0.0) < (rank[$1.0] ?? Int.max, $1.0) }
     }
 
     static func mostCommonPackage(_ m: Manifest) -> String {

@@ -36,4 +36,17 @@ import Testing
         let truncated = Data(String(decoding: manifest(10), as: UTF8.self).prefix(3000).utf8)
         #expect(try DbtImporter.decodeSplit(truncated, parts: 4) == nil)
     }
+
+    @Test func columnOrderFollowsTheManifest() throws {
+        let text = #"""
+            {"metadata": {}, "nodes": {
+              "model.p.a": {"unique_id": "model.p.a", "description": "has \"columns\": {\"zz\": 1} in text",
+                "columns": {"zeta": {"name": "zeta", "meta": {"k": "v"}}, "alpha": {"name": "alpha"}, "mid": {"name": "mid"}},
+                "config": {"meta": {}}},
+              "model.p.b": {"unique_id": "model.p.b", "columns": {}}}}
+            """#
+        let order = DbtImporter.columnOrder(Data(text.utf8))
+        #expect(order["model.p.a"] == ["zeta", "alpha", "mid"])
+        #expect(order["model.p.b"] == nil)
+    }
 }
