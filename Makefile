@@ -13,6 +13,8 @@
 #                     shell and networkx `ancestors`; the first run generates
 #                     Benchmarks/data/lineage-200x250-seed42.sqlite (~2.5 min, 640 MB) and its edge
 #                     list (105 MB). ~7 min. Builds the release strata into .build-release.
+#   make bench-import `strata import dbt` (release) on a generated 20,000-model manifest, wall time
+#                     and peak RSS, beside python3's json.load of the same file (IMPORT_ARGS)
 #   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
@@ -25,8 +27,9 @@ BENCH_DIR := Benchmarks
 BENCH_ARGS ?=
 UI_ARGS ?=
 LINEAGE_ARGS ?=
+IMPORT_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-lineage bench-lineage-build bench-all
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-lineage bench-lineage-build bench-all bench-import
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -66,3 +69,11 @@ bench-lineage: bench-lineage-build
 		&& ./.build/release/lineage-closure $(LINEAGE_ARGS) | tee data/last-lineage-run.md
 
 bench-all: bench bench-ui
+
+# The import benchmark times the release `strata` binary as a separate process.
+bench-import:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata
+	cd $(BENCH_DIR) && swift build -c release --product import-bench
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/import-bench $(IMPORT_ARGS) | tee data/last-import-run.md

@@ -40,9 +40,11 @@ let package = Package(
         ),
         // Diagnostics (FILE:LINE: message), YAML read with line numbers, "did you mean" hints.
         .target(name: "StrataYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // zlib, for dbt manifests saved as .json.gz.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataImport",
-            dependencies: ["StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataCatalog", "StrataYAML", "CZlib", .product(name: "Yams", package: "Yams")]
         ),
         // Lineage: the edge graph as arrays, dbt's selector grammar, closures, paths, cycles.
         .target(name: "StrataLineage", dependencies: ["StrataCatalog", "StrataYAML"]),
@@ -63,7 +65,9 @@ let package = Package(
         .testTarget(name: "StrataCatalogTests", dependencies: [
             "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "StrataImportTests", dependencies: ["StrataImport", "StrataYAML", "StrataCatalog", "StrataTestSupport"]),
+        .testTarget(name: "StrataImportTests", dependencies: [
+            "StrataImport", "StrataYAML", "StrataCatalog", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(
             name: "StrataUITests",
             dependencies: ["StrataUI", "StrataTerminal", "StrataCatalog", "StrataImport", "StrataTestSupport",

@@ -70,6 +70,16 @@ let package = Package(
             ],
             exclude: ["nx_ancestors.py"]
         ),
+        // `make bench-import`: the release `strata import dbt` on a generated 20,000-model
+        // manifest, wall time and peak RSS, next to python3's json.load of the same file.
+        .executableTarget(
+            name: "import-bench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "StrataImport", package: "strata"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
         // (wall clock, malloc counts, baselines for regression checks).
         .executableTarget(

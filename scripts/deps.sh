@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing strata needs, when it is missing: the ncursesw and SQLite
-# headers and tmux (Debian/Ubuntu package names). Swift 6 itself must already be installed.
+# headers, zlib (for .json.gz imports) and tmux (Debian/Ubuntu package names). Swift 6 itself must already be installed.
 set -euo pipefail
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -11,6 +11,7 @@ fi
 missing=()
 [ -e /usr/include/ncursesw/ncurses.h ] || [ -e /usr/include/ncurses.h ] || missing+=(libncursesw5-dev)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 

@@ -108,6 +108,18 @@ public final class Catalog: Sendable {
 }
 
 extension Catalog {
+    /// For a catalog file that is a private temporary copy (an import renames it into place only
+    /// when complete): no rollback journal, no fsync per commit, a 256 MB page cache. A crash or
+    /// an error leaves a broken temporary file, which the caller deletes; never use this on a
+    /// file someone else can read.
+    public func useAsPrivateScratchCopy() throws {
+        try db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+        }
+    }
+
     /// Closes the database file now (rather than when the last reference goes away), so it can be
     /// renamed or read by another process with everything flushed.
     public func close() throws { try db.close() }

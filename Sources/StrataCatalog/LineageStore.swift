@@ -440,6 +440,58 @@ extension CatalogReader {
     }
 }
 
+// MARK: Checks as dbt's graph sees them
+
+extension CatalogReader {
+    /// The tables each matching check reads (dbt data tests: `test_name:` globs the test's
+    /// kind, e.g. `unique`; `test_type:` is `generic` or `singular`). One list per check.
+    public func checkTables(testName: String? = nil, testType: String? = nil) throws -> [[Int32]] {
+        guard try db.tableExists("data_check") else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT c.check_id, c.test, e.num FROM data_check c JOIN entity e ON e.id = c.table_id
+            ORDER BY c.check_id
+            """)
+        var out: [String: [Int32]] = [:]
+        for row in rows {
+            let test: String? = row[1]
+            if let testName, fnmatch(testName, test ?? "", 0) != 0 { continue }
+            if let testType {
+                let singular = test == nil || test == "singular"
+                if (testType == "singular" || testType == "data") != singular { continue }
+            }
+            out[row[0], default: []].append(Int32(row[2] as Int64))
+        }
+        return out.keys.sorted().map { out[$0]! }
+    }
+
+    /// The tables a check named `name` reads (dbt: a test's name, e.g.
+    /// `unique_stg_orders_order_id`), one list per check.
+    public func checkTables(named name: String) throws -> [[Int32]] {
+        guard try db.tableExists("data_check") else { return [] }
+        var out: [String: [Int32]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT c.check_id, e.num FROM data_check c JOIN entity e ON e.id = c.table_id WHERE c.name = ?
+            """, arguments: [name]) {
+            out[row[0], default: []].append(Int32(row[1] as Int64))
+        }
+        return Array(out.values)
+    }
+
+    /// Checks that read more than one table, as the tables they read: dbt's `@x` reaches a
+    /// test below x and from it every other table that test reads.
+    public func multiTableChecks() throws -> [[Int32]] {
+        guard try db.tableExists("data_check") else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT c.check_id, e.num FROM data_check c JOIN entity e ON e.id = c.table_id
+            WHERE c.check_id IN (SELECT check_id FROM data_check GROUP BY check_id HAVING count(*) > 1)
+            ORDER BY c.check_id
+            """)
+        var out: [String: [Int32]] = [:]
+        for row in rows { out[row[0], default: []].append(Int32(row[1] as Int64)) }
+        return Array(out.values)
+    }
+}
+
 // MARK: Column lineage
 
 /// A column of a table.

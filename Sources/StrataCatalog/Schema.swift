@@ -19,6 +19,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v3-search-prefixes", migrate: addSearchPrefixes)
         migrator.registerMigration("v4-kind-stage-index", migrate: addKindStageIndex)
         migrator.registerMigration("v5-navigator-indexes", migrate: addNavigatorIndexes)
+        migrator.registerMigration("v6-import", migrate: addImport)
         migrator.registerMigration("v7-lineage", migrate: addLineageCache)
         return migrator
     }()
@@ -204,6 +205,64 @@ public enum CatalogSchema {
 }
 
 extension CatalogSchema {
+    /// v6: what the dbt, OpenLineage and Airflow importers bring in beyond the demo's shape.
+    /// `dbt_node` and `column_edge` are read by lineage selectors; `data_table.relation` is the
+    /// warehouse key (lower-cased database.schema.name) on which two sources' views of a table
+    /// merge; `task_run.message` keeps dbt messages and OpenLineage errors; `data_check` holds
+    /// data tests attached to their table; `import_fact` remembers what each input file
+    /// contributed (with a digest) so a re-import can tell added, updated, unchanged and removed.
+    static func addImport(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dbt_node (
+                id TEXT PRIMARY KEY NOT NULL,          -- the entity id = dbt unique_id
+                resource_type TEXT NOT NULL,
+                package_name TEXT NOT NULL,
+                fqn TEXT NOT NULL,                     -- fqn parts joined with '.'
+                original_file_path TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX dbt_node_package ON dbt_node(package_name, resource_type);
+            CREATE INDEX dbt_node_fqn ON dbt_node(fqn);
+            CREATE INDEX dbt_node_path ON dbt_node(original_file_path);
+
+            CREATE TABLE column_edge (
+                from_table TEXT NOT NULL,
+                from_column TEXT NOT NULL,
+                to_table TEXT NOT NULL,
+                to_column TEXT NOT NULL,
+                source TEXT NOT NULL,
+                PRIMARY KEY (from_table, from_column, to_table, to_column, source)
+            ) WITHOUT ROWID;
+            CREATE INDEX column_edge_to ON column_edge(to_table, to_column);
+
+            ALTER TABLE data_table ADD COLUMN relation TEXT;
+            CREATE INDEX data_table_relation ON data_table(relation);
+
+            ALTER TABLE task_run ADD COLUMN message TEXT;
+
+            -- Data tests (dbt tests, OpenLineage assertions): checks on a table, not lineage nodes.
+            CREATE TABLE data_check (
+                table_id TEXT NOT NULL,
+                check_id TEXT NOT NULL,                -- dbt: the test's unique_id
+                name TEXT NOT NULL,
+                column_name TEXT,
+                test TEXT,                             -- unique, not_null, relationships, ...
+                severity TEXT,
+                PRIMARY KEY (table_id, check_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX data_check_id ON data_check(check_id);
+
+            CREATE TABLE import_fact (
+                importer TEXT NOT NULL,
+                file TEXT NOT NULL,
+                fact TEXT NOT NULL,                    -- entity, edge, column_edge, check, run
+                key TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                PRIMARY KEY (importer, file, fact, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX import_fact_key ON import_fact(fact, key);
+            """)
+    }
+
     /// Applies migrations up to and including `id` only: lets tests create a catalog exactly as
     /// an older strata left it, to check that opening it upgrades it.
     public static func migrateForTesting(_ writer: any DatabaseWriter, upTo id: String) throws {

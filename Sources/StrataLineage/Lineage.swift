@@ -17,6 +17,8 @@ public struct LineageResult: Sendable {
 public enum LineageError: Error, CustomStringConvertible, Equatable {
     case noMatch(selector: String, suggestions: [String])
     case unknownNode(String, suggestions: [String])
+    /// `test_name:x` alone: data tests are checks on tables here, not lineage nodes.
+    case checksOnly(selector: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,9 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
             "selector '\(s)' matches no node" + Self.hint(suggestions)
         case .unknownNode(let s, let suggestions):
             "no node '\(s)' in the catalog" + Self.hint(suggestions)
+        case .checksOnly(let s):
+            "'\(s)' selects data tests, which strata keeps as checks on their tables rather than as "
+                + "lineage nodes; '+\(s)' selects the tables they test and everything upstream"
         }
     }
 
@@ -70,7 +75,12 @@ public final class LineageEngine: @unchecked Sendable {
             result = Reach(nodes: ordered.map(\.key), depths: ordered.map(\.value))
         }
         if let exclude {
-            let excluded = Set(try select(exclude, depthLimit: depthLimit).nodes)
+            // What an exclusion does not match is simply not excluded.
+            var excluded: Set<Int32> = []
+            for member in exclude.members {
+                do { excluded.formUnion(try select(Selection(members: [member]), depthLimit: depthLimit).nodes) }
+                catch LineageError.noMatch, LineageError.checksOnly {}
+            }
             let kept = result.nodes.indices.filter { !excluded.contains(result.nodes[$0]) }
             result = Reach(nodes: kept.map { result.nodes[$0] }, depths: kept.map { result.depths[$0] })
         }
@@ -83,7 +93,6 @@ public final class LineageEngine: @unchecked Sendable {
 
     /// Nodes an atom reaches, each once, in depth order.
     private func evaluate(_ atom: SelectorAtom, depthLimit: Int?, notes: inout [String]) throws -> Reach {
-        let seeds = try resolve(atom, notes: &notes)
         func cap(_ r: Reachance) -> Int? {
             switch r {
             case .none: 0
@@ -91,10 +100,33 @@ public final class LineageEngine: @unchecked Sendable {
             case .upTo(let n): depthLimit.map { min($0, n) } ?? n
             }
         }
+        var checkNamed: [[Int32]] = []
+        if atom.method == .fqn, try !nameMatchesNode(atom.value) {
+            // A data test's name: dbt selects the test; here it is a check on its tables.
+            checkNamed = try catalog.read { try $0.checkTables(named: atom.value) }
+        }
+        if atom.method == .testName || atom.method == .testType || !checkNamed.isEmpty {
+            // The tests themselves are not nodes; their parents are one hop up from them.
+            let tables = !checkNamed.isEmpty ? checkNamed : try catalog.read { r in
+                try r.checkTables(testName: atom.method == .testName ? atom.value : nil,
+                                  testType: atom.method == .testType ? atom.value : nil)
+            }
+            guard atom.parents != .none || atom.childrensParents else { throw LineageError.checksOnly(selector: atom.description) }
+            let limit = atom.childrensParents ? depthLimit : cap(atom.parents)
+            if limit == 0 { return Reach() }
+            let up = try graph.walk(from: Array(Set(tables.flatMap { $0 })), .upstream, maxDepth: limit.map { $0 - 1 })
+            return Reach(nodes: up.nodes, depths: up.depths.map { $0 + 1 })
+        }
+        let seeds = try resolve(atom, notes: &notes)
         var walks: [Reach]
         if atom.childrensParents {
             let down = try graph.walk(from: seeds, .downstream, maxDepth: depthLimit)
-            walks = [down, try graph.walk(from: down.nodes, .upstream, maxDepth: depthLimit)]
+            // dbt's graph holds tests: below x, a test that also reads another table brings
+            // that table (and its ancestors) into @x.
+            let below = Set(down.nodes)
+            let viaChecks = try catalog.read { try $0.multiTableChecks() }
+                .filter { $0.contains(where: below.contains) }.flatMap { $0 }.filter { !below.contains($0) }
+            walks = [down, try graph.walk(from: down.nodes + Array(Set(viaChecks)), .upstream, maxDepth: depthLimit)]
         } else {
             // A walk starts with its seeds at depth 0, so one direction alone is the answer.
             walks = []
@@ -121,10 +153,8 @@ public final class LineageEngine: @unchecked Sendable {
         case .stage: found = try catalog.read { try $0.lineageNums(stageGlob: value) }
         case .kind: found = try catalog.read { try $0.lineageNums(kindGlob: value) }
         case .package:
-            // `package:this` is the project itself (the importer names its DAG dbt.<project>).
-            let projects = value == "this" ? Set(try dbtNodes().map(\.package).filter { package in
-                (try? catalog.read { try $0.lineageNum(ofID: "dbt.\(package)") }) != nil }) : []
-            found = try dbtNodes().filter { value == "this" ? projects.contains($0.package) : glob(value, $0.package) }.map(\.num)
+            let root = try rootPackages()
+            found = try dbtNodes().filter { value == "this" ? root.contains($0.package) : glob(value, $0.package) }.map(\.num)
         case .file:
             // A file name, with or without its extension.
             found = try dbtNodes().filter { node in
@@ -134,13 +164,31 @@ public final class LineageEngine: @unchecked Sendable {
             }.map(\.num)
         case .resourceType: found = try dbtNodes().filter { $0.resourceType == value }.map(\.num)
         case .path:
-            found = try dbtNodes().filter { Self.pathMatches(value, $0.path) }.map(\.num)
+            // dbt globs the pattern in the root project's folder first: a folder that exists only
+            // inside an installed package matches nothing, though package nodes whose own path
+            // lies under a matching root folder are selected.
+            let nodes = try dbtNodes()
+            let root = try rootPackages()
+            let exists = nodes.contains { root.contains($0.package) && Self.pathMatches(value, $0.path) }
+            found = exists ? nodes.filter { Self.pathMatches(value, $0.path) }.map(\.num) : []
             found += try catalog.read { try $0.lineageNums(sourceFileGlob: value) }
         case .source: found = try resolveSource(value)
+        case .exposure:
+            let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let (package, name) = parts.count == 2 ? (parts[0], parts[1]) : ("*", parts[0])
+            found = try dbtNodes().filter { $0.resourceType == "exposure" && glob(package, $0.package)
+                && glob(name, $0.fqn.last ?? "") }.map(\.num)
+        case .testName, .testType: found = []
         }
         if found.isEmpty { throw LineageError.noMatch(selector: atom.description, suggestions: try suggestions(for: value)) }
         let dags = try catalog.read { try $0.taskNums(ofDagNums: found) }
         return Array(Set(found + dags))
+    }
+
+    /// Whether a bare name finds any node at all (before falling back to checks by name).
+    private func nameMatchesNode(_ value: String) throws -> Bool {
+        var notes: [String] = []
+        return try !resolveName(value, notes: &notes).isEmpty
     }
 
     /// dbt's default lookup: an exact id; else nodes whose name is the value or whose dotted
@@ -194,6 +242,18 @@ public final class LineageEngine: @unchecked Sendable {
         }.map(\.num)
         let tables = Set(try catalog.read { try $0.lineageNums(kindGlob: "table") })
         return dbt + entering.filter { tables.contains($0) }
+    }
+
+    /// The dbt project itself, as opposed to installed packages: the package whose run DAG
+    /// (`dbt.<project>`) exists, else the package with the most nodes.
+    private func rootPackages() throws -> Set<String> {
+        let nodes = try dbtNodes()
+        let packages = Set(nodes.map(\.package))
+        let withRuns = try packages.filter { p in try catalog.read { try $0.lineageNum(ofID: "dbt.\(p)") } != nil }
+        if !withRuns.isEmpty { return withRuns }
+        var counts: [String: Int] = [:]
+        for n in nodes { counts[n.package, default: 0] += 1 }
+        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { [$0.key] } ?? []
     }
 
     private func dbtNodes() throws -> [DbtNodeKey] {

@@ -102,6 +102,15 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
             if rest.contains("/") { method = .path }
             else if [".sql", ".py", ".csv"].contains(where: { rest.lowercased().hasSuffix($0) }) { method = .file }
         }
+        if method == .source, rest.split(separator: ".", omittingEmptySubsequences: false).count > 3 {
+            throw fail("invalid source selector '\(rest)': source_name, source_name.table or package.source_name.table")
+        }
+        if method == .exposure, rest.split(separator: ".", omittingEmptySubsequences: false).count > 2 {
+            throw fail("invalid exposure selector '\(rest)': name or package.name")
+        }
+        if method == .testType, !["generic", "singular", "data", "unit"].contains(String(rest)) {
+            throw fail("invalid test_type '\(rest)' (generic, singular, data or unit)")
+        }
         if method == .resourceType, !SelectorMethod.resourceTypes.contains(String(rest)) {
             throw fail("invalid resource_type '\(rest)' (one of " + SelectorMethod.resourceTypes.joined(separator: ", ") + ")")
         }
@@ -114,8 +123,11 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
 public enum SelectorMethod: String, Sendable, CaseIterable {
     /// A name, a dotted id or a prefix of one; dbt's default.
     case fqn
-    case tag, owner, stage, kind, source, path, file, package
+    case tag, owner, stage, kind, source, path, file, package, exposure
     case resourceType = "resource_type"
+    /// Data tests, which strata keeps as checks on tables: with `+` they select what they test.
+    case testName = "test_name"
+    case testType = "test_type"
 
     /// dbt's resource types, the values `resource_type:` accepts.
     static let resourceTypes = ["model", "seed", "snapshot", "source", "exposure", "test", "unit_test", "analysis",

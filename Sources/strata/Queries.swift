@@ -80,9 +80,24 @@ struct Show: ParsableCommand {
     @OptionGroup var options: CatalogOptions
     @OptionGroup var out: OutputOptions
 
+    /// The entity's detail plus what importers know of it (sources, dbt identity, checks).
+    struct ShowJSON: Encodable {
+        var detail: EntityDetail
+        var imported: ImportDetail
+        func encode(to encoder: Encoder) throws {
+            try detail.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            if !imported.sources.isEmpty { try c.encode(imported.sources, forKey: .sources) }
+            if let dbt = imported.dbt { try c.encode(dbt, forKey: .dbt) }
+            if let r = imported.relation { try c.encode(r, forKey: .relation) }
+            if !imported.checks.isEmpty { try c.encode(imported.checks, forKey: .checks) }
+        }
+        enum Key: String, CodingKey { case sources, dbt, relation, checks }
+    }
+
     func run() throws {
-        let d = try options.open().read { try $0.detail(id, runLimit: runs) }
-        if out.json { return try printJSON(d) }
+        let (d, imported) = try options.open().read { try ($0.detail(id, runLimit: runs), $0.importDetail(id)) }
+        if out.json { return try printJSON(ShowJSON(detail: d, imported: imported)) }
         let e = d.entity
         say("\(e.name)  (\(e.kind.rawValue)\(e.name == e.id ? "" : ", id \(e.id)"))")
         var facts: [String] = []
@@ -121,6 +136,12 @@ struct Show: ParsableCommand {
                     .joined(separator: ", ")]
             }, indent: "  ") { say(line) }
         }
+        if !imported.checks.isEmpty {
+            say(); say("Checks (\(imported.checks.count))")
+            for line in columns(imported.checks.map { c in
+                [c.check.column ?? "(table)", c.check.test ?? "", c.check.name, c.lastState ?? ""]
+            }, indent: "  ") { say(line) }
+        }
         printNeighbors("Upstream", d.upstream)
         printNeighbors("Downstream", d.downstream)
         if !d.runs.isEmpty {
@@ -134,6 +155,16 @@ struct Show: ParsableCommand {
                 }
                 return row
             }, indent: "  ") { say(line) }
+        }
+        if imported.dbt != nil || !imported.sources.isEmpty {
+            say(); say("Sources")
+            if let n = imported.dbt {
+                say("  dbt \(n.resourceType) \(n.fqn)" + (n.originalFilePath.isEmpty ? "" : " (\(n.originalFilePath))"))
+            }
+            if let r = imported.relation { say("  warehouse relation: \(r)") }
+            for line in columns(imported.sources.map { [$0.importer, $0.file, "imported \($0.importedAt)"] }, indent: "  ") {
+                say(line)
+            }
         }
     }
 

@@ -16,7 +16,7 @@ struct Strata: ParsableCommand {
             uses the bundled demo stack (the catalog/ folder), compiled on first use into \
             $XDG_CACHE_HOME/strata/.
             """,
-        subcommands: [Open.self, Build.self, Check.self, Stats.self, Stages.self, Search.self, Show.self,
+        subcommands: [Open.self, Build.self, Check.self, Import.self, Stats.self, Stages.self, Search.self, Show.self,
                       Owners.self, Lineage.self, ThemesCommand.self, KeysCommand.self],
         defaultSubcommand: Open.self
     )

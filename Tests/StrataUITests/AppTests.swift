@@ -1,5 +1,6 @@
 import Foundation
 import StrataCatalog
+import StrataImport
 import StrataTerminal
 import StrataTestSupport
 import Testing
@@ -275,5 +276,42 @@ extension App {
         #expect(app.screenText.contains("the pane needs one"))
         app.press(":", "lineage @x+", "enter")
         #expect(app.screenText.contains("incompatible"))
+    }
+}
+
+@Suite struct ColumnLineageTests {
+    /// OpenLineage's columnLineage from the corpus (Airflow's build_order_facts CTAS, parsed by
+    /// openlineage-sql): a column of order_facts shows the column it derives from.
+    @Test func aColumnWithLineageShowsWhereItComesFrom() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the OpenLineage events with columnLineage live there)")
+            return
+        }
+        let path = try makeTempDirectory("columns") + "/ol.sqlite"
+        try CatalogImport.apply(try OpenLineageImporter.plan([corpus + "/openlineage/generated/airflow_backfill.ndjson"]),
+                                to: path)
+        let app = try makeApp(width: 120, height: 40, catalog: path)
+        app.press(":", "open jaffle.airflow_demo.order_facts", "enter")
+        #expect(app.screenText.contains("⇠ customer_id"))
+        #expect(app.screenText.contains("has column lineage"))
+        let browser = try #require(app.screen as? BrowserScreen)
+        app.press("tab")
+        for _ in 0..<20 where browser.detail.selectedTarget != DetailLines.columnTarget + "customer_id" { app.press("j") }
+        app.press("enter")
+        let text = app.screenText
+        #expect(text.contains("column lineage · customer_id · where it comes from"))
+        #expect(text.contains("⇠ user_id  jaffle.analytics.raw_orders"))
+        // d: what it feeds (nothing recorded); ← goes back to the columns.
+        app.press("d")
+        #expect(app.screenText.contains("nothing recorded derives from it"))
+        app.press("h")
+        #expect(app.screenText.contains("lineage · downstream"))
+        // Enter on a source column's table opens that table (← left the detail focused).
+        app.press("g")
+        for _ in 0..<20 where browser.detail.selectedTarget != DetailLines.columnTarget + "order_id" { app.press("j") }
+        app.press("enter", "u")
+        #expect(app.screenText.contains("⇠ id  jaffle.analytics.raw_orders"))
+        app.press("enter")
+        #expect(app.screenText.contains("table · jaffle.analytics.raw_orders"))
     }
 }

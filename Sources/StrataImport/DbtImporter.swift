@@ -1,0 +1,372 @@
+import Foundation
+import StrataCatalog
+
+/// dbt artifacts: `manifest.json` (schema v7 to v12, also gzipped), `run_results.json` and a
+/// `dbt.log`.
+///
+/// Models, seeds, snapshots and sources become tables (id = dbt's unique_id); exposures become
+/// serve-stage dashboards; `depends_on.nodes` becomes lineage (dependency -> node); data tests
+/// become checks on the table they are attached to. Analyses, operations, unit tests, metrics
+/// and semantic models are not imported.
+public enum DbtImporter {
+    public static let supportedVersions = 7...12
+
+    // MARK: Manifest shape (only the fields strata reads; unknown keys are ignored)
+
+    struct Manifest: Decodable {
+        var metadata: Metadata
+        var nodes: [String: Node]
+        var sources: [String: Node]?
+        var exposures: [String: Exposure]?
+        var groups: [String: Group]?   // v9+
+    }
+    struct Metadata: Decodable {
+        var dbt_schema_version: String?
+        var project_name: String?      // v10+
+        var adapter_type: String?
+    }
+    struct Meta: Decodable { var owner: LenientName? }
+    struct Config: Decodable {
+        var materialized: String?
+        var meta: Meta?
+        var group: String?
+        var severity: String?
+        var enabled: Bool?
+    }
+    struct DependsOn: Decodable { var nodes: [String]? }
+    struct TestMetadata: Decodable {
+        var name: String?
+        var kwargs: Kwargs?
+        struct Kwargs: Decodable { var column_name: LenientName?; var model: String? }
+    }
+    struct Node: Decodable {
+        var unique_id: String
+        var resource_type: String
+        var package_name: String
+        var name: String
+        var alias: String?
+        var identifier: String?        // sources
+        var source_name: String?
+        var database: String?
+        var schema: String?
+        var fqn: [String]?
+        var original_file_path: String?
+        var description: String?
+        var tags: [String]?
+        var meta: Meta?
+        var config: Config?
+        var columns: OrderedColumns?
+        var depends_on: DependsOn?
+        var group: String?             // v9+
+        var access: String?            // v9+
+        var column_name: String?       // tests
+        var attached_node: String?     // tests, v10+
+        var test_metadata: TestMetadata?
+    }
+    struct Exposure: Decodable {
+        var unique_id: String
+        var name: String
+        var label: String?
+        var package_name: String
+        var fqn: [String]?
+        var original_file_path: String?
+        var type: String?
+        var description: String?
+        var tags: [String]?
+        var url: String?
+        var owner: ExposureOwner?
+        var depends_on: DependsOn?
+        var meta: Meta?
+        struct ExposureOwner: Decodable { var name: String?; var email: String? }
+    }
+    struct Group: Decodable {
+        var name: String
+        var owner: Exposure.ExposureOwner?
+    }
+    struct ColumnInfo: Decodable { var name: String?; var description: String?; var data_type: String? }
+    /// Columns by name. (Foundation's decoder does not keep the manifest's key order; the
+    /// manifest's order is recovered by `columnOrder` and applied in `plan`.)
+    struct OrderedColumns: Decodable {
+        var list: [(String, ColumnInfo)] = []
+        struct Key: CodingKey {
+            var stringValue: String; var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            for k in c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+                list.append((k.stringValue, try c.decode(ColumnInfo.self, forKey: k)))
+            }
+        }
+    }
+
+    // MARK: run_results shape
+
+    struct RunResults: Decodable {
+        var metadata: RunMetadata
+        var results: [Result]
+        struct RunMetadata: Decodable {
+            var dbt_schema_version: String?
+            var generated_at: String?
+            var invocation_id: String?
+            var invocation_started_at: String?
+        }
+        struct Result: Decodable {
+            var unique_id: String
+            var status: String
+            var message: String?
+            var timing: [Timing]?
+            var failures: Int?
+        }
+        struct Timing: Decodable { var name: String?; var started_at: String?; var completed_at: String? }
+    }
+
+    // MARK: Reading
+
+    /// The manifest schema version from `dbt_schema_version`, read from the first bytes (dbt
+    /// writes metadata first) so an unknown version is refused before decoding the rest.
+    static func schemaVersion(_ data: Data, file: String) throws -> Int {
+        let head = String(decoding: data.prefix(8192), as: UTF8.self)
+        guard let r = head.range(of: #"schemas\.getdbt\.com/dbt/manifest/v(\d+)\.json"#, options: .regularExpression) else {
+            if head.contains("\"dbt_schema_version\"") {
+                throw ImportInput.problem(file, "metadata.dbt_schema_version is not a dbt manifest schema (is this a manifest.json?)")
+            }
+            // Not in the first bytes: decode just the metadata.
+            struct Probe: Decodable { var metadata: Metadata }
+            let probe = try ImportInput.decode(Probe.self, data, file: file)
+            guard let v = probe.metadata.dbt_schema_version,
+                  let m = v.range(of: #"manifest/v(\d+)"#, options: .regularExpression),
+                  let n = Int(v[m].dropFirst("manifest/v".count)) else {
+                throw ImportInput.problem(file, "metadata.dbt_schema_version is missing or not a dbt manifest schema")
+            }
+            return n
+        }
+        let text = head[r]
+        return Int(text.dropFirst("schemas.getdbt.com/dbt/manifest/v".count).dropLast(".json".count)) ?? 0
+    }
+
+    static func loadManifest(_ path: String) throws -> (Manifest, Int) {
+        let (m, v, _) = try loadManifestData(path)
+        return (m, v)
+    }
+
+    static func loadManifestData(_ path: String) throws -> (Manifest, Int, Data) {
+        let data = try ImportInput.read(path)
+        let version = try schemaVersion(data, file: path)
+        guard supportedVersions.contains(version) else {
+            throw ImportInput.problem(path, "dbt manifest schema v\(version) is not supported (strata reads v\(supportedVersions.lowerBound) to v\(supportedVersions.upperBound)); metadata.dbt_schema_version")
+        }
+        return (try decodeManifest(data, file: path), version, data)
+    }
+
+    /// A plan for one manifest, optionally with the run_results of an invocation and its log.
+    public static func plan(manifest: String, runResults: String? = nil, log: String? = nil) throws -> ImportPlan {
+        var plan = ImportPlan()
+        let (m, _, data) = try loadManifestData(manifest)
+        let order = columnOrder(data)
+        let file = ImportInput.absolute(manifest)
+        var batch = ImportFileBatch(importer: "dbt", file: file)
+        let platform = m.metadata.adapter_type
+        let project = m.metadata.project_name ?? mostCommonPackage(m)
+        StandardStages.ensure(["load", "transform", "orchestrate", "serve"], into: &plan)
+        KnownTools.ensure("dbt", into: &plan)
+
+        var groupOwner: [String: ImportedEntity] = [:]
+        for g in (m.groups ?? [:]).values {
+            if let o = Owners.entity(name: g.owner?.name, email: g.owner?.email, type: .team) { groupOwner[g.name] = o }
+        }
+        var owners: [String: ImportedEntity] = [:]
+        func ownerID(_ node: Node) -> String? {
+            if let name = node.config?.meta?.owner?.value ?? node.meta?.owner?.value, let o = Owners.entity(name: name) {
+                owners[o.entity.id] = o
+                return o.entity.id
+            }
+            if let g = node.config?.group ?? node.group, let o = groupOwner[g] {
+                owners[o.entity.id] = o
+                return o.entity.id
+            }
+            return nil
+        }
+
+        var tables = Set<String>()
+        let all = m.nodes.values.sorted { $0.unique_id < $1.unique_id }
+            + (m.sources ?? [:]).values.sorted { $0.unique_id < $1.unique_id }
+        var tests: [Node] = []
+        for n in all {
+            let (stage, materialization): (String, String?)
+            switch n.resource_type {
+            case "model": (stage, materialization) = ("transform", n.config?.materialized)
+            case "snapshot": (stage, materialization) = ("transform", "snapshot")
+            case "seed": (stage, materialization) = ("load", "seed")
+            case "source": (stage, materialization) = ("load", "source")
+            case "test": tests.append(n); continue
+            default: continue
+            }
+            if n.config?.enabled == false { continue }
+            let name = n.resource_type == "source" ? "\(n.source_name ?? "").\(n.name)" : n.name
+            var tags = n.tags ?? []
+            if let access = n.access, access != "protected" { tags.append("access:\(access)") }
+            var e = ImportedEntity(Entity(id: n.unique_id, kind: .table, name: name, stage: stage, owner: ownerID(n),
+                                          tool: "dbt", description: (n.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                                          tags: tags))
+            e.table = TableDetail(platform: platform, materialization: materialization,
+                                  columns: ordered(n.columns?.list ?? [], order[n.unique_id]).map { key, c in
+                                      Column(name: c.name ?? key, type: c.data_type, description: c.description ?? "")
+                                  })
+            e.relation = relation(n)
+            e.dbt = DbtNodeInfo(resourceType: n.resource_type, packageName: n.package_name,
+                                fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "")
+            batch.entities.append(e)
+            tables.insert(n.unique_id)
+            for dep in n.depends_on?.nodes ?? [] { batch.edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }
+        }
+        for x in (m.exposures ?? [:]).values.sorted(by: { $0.unique_id < $1.unique_id }) {
+            var owner: String?
+            if let o = Owners.entity(name: x.owner?.name, email: x.owner?.email, type: .person) {
+                owners[o.entity.id] = o; owner = o.entity.id
+            }
+            var e = ImportedEntity(Entity(id: x.unique_id, kind: .dashboard, name: x.label ?? x.name, stage: "serve",
+                                          owner: owner, tool: "dbt",
+                                          description: (x.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                                          tags: x.tags ?? []))
+            e.dashboardURL = x.url
+            e.dbt = DbtNodeInfo(resourceType: "exposure", packageName: x.package_name,
+                                fqn: (x.fqn ?? [x.name]).joined(separator: "."), originalFilePath: x.original_file_path ?? "")
+            batch.entities.append(e)
+            for dep in x.depends_on?.nodes ?? [] { batch.edges.append(Edge(from: dep, to: x.unique_id, source: .dbt)) }
+        }
+        for t in tests {
+            guard let table = attachedTable(t, tables: tables) else { continue }
+            // A test that reads several tables (relationships: child and parent) is a check on
+            // each of them: `strata show` lists it on both, and `@x` follows it to the other
+            // table as dbt's graph does.
+            let others = (t.depends_on?.nodes ?? []).filter { tables.contains($0) && $0 != table }
+            for (i, on) in ([table] + Array(Set(others)).sorted()).enumerated() {
+                batch.checks.append(DataCheck(tableID: on, checkID: t.unique_id, name: t.name,
+                                              column: i == 0 ? t.column_name ?? t.test_metadata?.kwargs?.column_name?.value : nil,
+                                              test: t.test_metadata?.name ?? "singular",
+                                              severity: t.config?.severity?.lowercased()))
+            }
+        }
+        batch.entities.append(contentsOf: owners.values.sorted { $0.entity.id < $1.entity.id })
+        plan.batch.files.append(batch)
+
+        if let runResults {
+            plan.batch.files.append(try runBatch(runResults, manifest: m, project: project, log: log))
+        } else if log != nil {
+            throw ImportInput.problem(log!, "--log needs --run-results: a log is attached to the run it belongs to")
+        }
+        return plan
+    }
+
+    /// Decodes a manifest's bytes as the importer does and returns its node count: lets the
+    /// import benchmark compare this decoder with JSONSerialization on the same bytes.
+    public static func decodeOnly(_ data: Data) throws -> Int {
+        let m = try JSONDecoder().decode(Manifest.self, from: data)
+        return m.nodes.count + (m.sources?.count ?? 0)
+    }
+
+    /// Columns in the manifest's order when it is known, else by name.
+    static func ordered(_ columns: [(String, ColumnInfo)], _ order: [String]?) -> [(String, ColumnInfo)] {
+        guard let order, columns.count > 1 else { return columns }
+        var rank: [String: Int] = [:]
+        for (i, k) in order.enumerated() where rank[k] == nil { rank[k] = i }
+        return columns.sorted { (rank[$0.0] ?? Int.max, $0.0) < (rank[$1.0] ?? Int.max, $1.0) }
+    }
+
+    static func mostCommonPackage(_ m: Manifest) -> String {
+        var counts: [String: Int] = [:]
+        for n in m.nodes.values { counts[n.package_name, default: 0] += 1 }
+        return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? "dbt"
+    }
+
+    /// Lower-cased database.schema.name of a table node (sources use their identifier).
+    static func relation(_ n: Node) -> String? {
+        guard let schema = n.schema else { return nil }
+        let name = n.resource_type == "source" ? (n.identifier ?? n.name) : (n.alias ?? n.name)
+        return [n.database, schema, name].compactMap { $0 }.joined(separator: ".").lowercased()
+    }
+
+    /// The table a test checks: `attached_node` (v10+), else the model its `model` kwarg refers
+    /// to, else its first dependency that is a table.
+    static func attachedTable(_ t: Node, tables: Set<String>) -> String? {
+        if let a = t.attached_node, tables.contains(a) { return a }
+        let deps = (t.depends_on?.nodes ?? []).filter { tables.contains($0) }
+        if let model = t.test_metadata?.kwargs?.model {
+            for d in deps {
+                let name = d.split(separator: ".").last.map(String.init) ?? d
+                if model.contains("ref('\(name)')") || model.contains("ref(\"\(name)\")") || model.contains("'\(name)')") {
+                    return d
+                }
+            }
+        }
+        return deps.first
+    }
+
+    // MARK: run_results
+
+    /// One dag_run of the DAG `dbt.<project>` for the invocation, one task_run per executed node.
+    static func runBatch(_ path: String, manifest m: Manifest, project: String, log: String?) throws -> ImportFileBatch {
+        let data = try ImportInput.read(path)
+        let head = String(decoding: data.prefix(4096), as: UTF8.self)
+        if head.contains("schemas.getdbt.com/dbt/manifest/") {
+            throw ImportInput.problem(path, "this is a manifest, not run_results.json (metadata.dbt_schema_version)")
+        }
+        let rr = try ImportInput.decode(RunResults.self, data, file: path)
+        var logPath: String?
+        if let log {
+            _ = try ImportInput.read(log)   // exists and is readable
+            logPath = ImportInput.absolute(log)
+        }
+        var batch = ImportFileBatch(importer: "dbt", file: ImportInput.absolute(path))
+        let dagID = "dbt.\(project)"
+        batch.entities.append(ImportedEntity(Entity(
+            id: dagID, kind: .dag, name: "dbt \(project)", stage: "orchestrate", tool: "dbt",
+            description: "dbt invocations (build, run, test, seed) of the project \(project), from run_results.json.")))
+
+        // Which nodes failed, and what each depends on, to tell a skip caused by a failure.
+        var deps: [String: [String]] = [:]
+        for n in m.nodes.values { deps[n.unique_id] = n.depends_on?.nodes ?? [] }
+        var raw: [String: String] = [:]
+        for r in rr.results { raw[r.unique_id] = r.status }
+        var memo: [String: Bool] = [:]
+        func failedUpstream(_ id: String, _ depth: Int = 0) -> Bool {
+            if let v = memo[id] { return v }
+            guard depth < 500 else { return false }
+            memo[id] = false
+            let v = (deps[id] ?? []).contains { d in
+                let s = raw[d] ?? ""
+                return ["error", "fail", "runtime error"].contains(s) || (s == "skipped" && failedUpstream(d, depth + 1))
+            }
+            memo[id] = v
+            return v
+        }
+
+        var tasks: [ImportedTaskRun] = []
+        var starts: [String] = [], ends: [String] = []
+        for r in rr.results {
+            let state: String
+            switch r.status {
+            case "success", "pass", "warn", "no-op": state = "success"
+            case "error", "fail", "runtime error": state = "failed"
+            case "skipped": state = failedUpstream(r.unique_id) ? "upstream_failed" : "skipped"
+            default: state = r.status
+            }
+            let start = r.timing?.compactMap(\.started_at).min()
+            let end = r.timing?.compactMap(\.completed_at).max()
+            if let start { starts.append(start) }
+            if let end { ends.append(end) }
+            let message = r.status == "skipped" ? nil : r.message?.nilIfEmpty
+            let logs = state == "failed" ? logPath.map { [$0] } ?? [] : []
+            tasks.append(ImportedTaskRun(TaskRun(taskID: r.unique_id, state: state, tries: 1, start: start, end: end, logs: logs),
+                                         message: message))
+        }
+        let runID = rr.metadata.invocation_id ?? rr.metadata.generated_at ?? "run"
+        let state = tasks.contains { $0.run.state == "failed" } ? "failed" : "success"
+        batch.runs.append(ImportedRun(dagID: dagID, runID: runID, state: state,
+                                      start: rr.metadata.invocation_started_at ?? starts.min(),
+                                      end: rr.metadata.generated_at ?? ends.max(), tasks: tasks))
+        return batch
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import StrataCatalog
+import StrataImport
+import StrataTestSupport
+import StrataYAML
+import Testing
+
+/// Import semantics on small synthetic inputs: manifest versions, idempotence, removal per
+/// source, merging, and bad input that must leave the catalog byte-identical.
+@Suite struct ImportBehaviourTests {
+    @Test(arguments: [7, 8, 9, 10, 11, 12])
+    func manifestVersionsSevenToTwelveImport(_ version: Int) throws {
+        let dir = try makeTempDirectory("dbt-v\(version)")
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: version, models: ["a", "b"], group: true))
+        let c = dir + "/c.sqlite"
+        let s = try importDbt(m, into: c)
+        #expect(s.changes["table"]?.added == 2)
+        #expect(try count(c, "SELECT count(*) FROM edge WHERE from_id = 'model.shop.a' AND to_id = 'model.shop.b'") == 1)
+        // v7 has no attached_node: the test is attached through its ref() kwarg.
+        let checks: [String] = try query(c, "SELECT table_id || ':' || column_name || ':' || test FROM data_check ORDER BY 1")
+        #expect(checks == ["model.shop.a:id:unique", "model.shop.b:id:unique"])
+        // Groups (v9+) own their models.
+        let owner: [String?] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
+        if version >= 9 {
+            #expect(owner == ["finance.analytics"])
+            #expect(try count(c, "SELECT count(*) FROM owner WHERE id = 'finance.analytics' AND email = 'fin@example.com'") == 1)
+            let tags: [String] = try query(c, "SELECT tags FROM entity WHERE id = 'model.shop.a'")
+            #expect(tags.first?.contains("access:public") == true)
+        } else {
+            #expect(owner == [nil])
+        }
+        // The project's name comes from metadata (v10+) or the nodes' package.
+        let relation: [String] = try query(c, "SELECT relation FROM data_table WHERE id = 'model.shop.a'")
+        #expect(relation == ["wh.analytics.a"])
+    }
+
+    @Test(arguments: [6, 13, 99])
+    func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
+        let dir = try makeTempDirectory("dbt-bad")
+        let c = dir + "/c.sqlite"
+        try importDbt(try writeFile(dir, "ok.json", syntheticManifest(version: 12, models: ["a"])), into: c)
+        let before = bytes(c)
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: version, models: ["a", "b"]))
+        let error = try #require(throws: InputProblems.self) { try importDbt(m, into: c) }
+        #expect(error.description.contains(m))
+        #expect(error.description.contains("schema v\(version) is not supported"))
+        #expect(error.description.contains("v7 to v12"))
+        #expect(bytes(c) == before)
+    }
+
+    @Test func truncatedJSONNamesFileAndLine() throws {
+        let dir = try makeTempDirectory("trunc")
+        let c = dir + "/c.sqlite"
+        let text = syntheticManifest(version: 12, models: ["a", "b", "c"])
+        try importDbt(try writeFile(dir, "ok.json", text), into: c)
+        let before = bytes(c)
+        let m = try writeFile(dir, "manifest.json", String(text.prefix(text.count / 2)))
+        let error = try #require(throws: InputProblems.self) { try importDbt(m, into: c) }
+        let d = try #require(error.diagnostics.first)
+        #expect(d.file == m)
+        #expect(d.message.contains("not valid JSON"))
+        #expect(d.line > 1)
+        #expect(bytes(c) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["c.sqlite", "manifest.json", "ok.json"])
+    }
+
+    @Test func wrongTypeNamesTheJSONPath() throws {
+        let dir = try makeTempDirectory("path")
+        let text = syntheticManifest(version: 12, models: ["a"]).replacingOccurrences(of: "\"tags\": [\"t\"]", with: "\"tags\": 3")
+        let m = try writeFile(dir, "manifest.json", text)
+        let error = try #require(throws: InputProblems.self) { try DbtImporter.plan(manifest: m) }
+        #expect(error.description.contains("nodes[\"model.shop.a\"].tags"))
+        #expect(error.description.contains("expected a list"))
+    }
+
+    @Test func missingFileIsAnErrorAndTheCatalogIsNotCreated() throws {
+        let dir = try makeTempDirectory("missing")
+        let c = dir + "/c.sqlite"
+        let error = try #require(throws: InputProblems.self) { try importDbt(dir + "/nope.json", into: c) }
+        #expect(error.description == "\(dir)/nope.json: no such file")
+        #expect(!FileManager.default.fileExists(atPath: c))
+        let e2 = try #require(throws: InputProblems.self) { try OpenLineageImporter.plan([dir + "/nope.ndjson"]) }
+        #expect(e2.description.contains("nope.ndjson: no such file"))
+    }
+
+    @Test func openLineageEventMissingRequiredFieldsNamesFileAndLine() throws {
+        let dir = try makeTempDirectory("ol-bad")
+        let c = dir + "/c.sqlite"
+        try importOL([try writeFile(dir, "ok.ndjson", olEvent(job: "j", outputs: ["db.s.t"]))], into: c)
+        let before = bytes(c)
+        let good = olEvent(job: "j", inputs: ["db.s.t"], outputs: ["db.s.u"])
+        for (broken, field) in [
+            (good.replacingOccurrences(of: "\"eventType\": \"COMPLETE\", ", with: ""), "eventType"),
+            (good.replacingOccurrences(of: "\"job\": {\"namespace\": \"tests\", \"name\": \"j\"}, ", with: ""), "job"),
+            (good.replacingOccurrences(of: "\"runId\"", with: "\"id\""), "run.runId"),
+            (good.replacingOccurrences(of: "\"name\": \"j\"", with: "\"nam\": \"j\""), "job.name"),
+        ] {
+            let f = try writeFile(dir, "bad.ndjson", good + "\n" + broken + "\n")
+            let error = try #require(throws: InputProblems.self) { try importOL([f], into: c) }
+            let d = try #require(error.diagnostics.first)
+            #expect(d.file == f)
+            #expect(d.line == 2)
+            #expect(d.message.contains("missing required field \(field)"), "\(d.message)")
+            #expect(bytes(c) == before)
+        }
+    }
+
+    @Test func directoryOfMixedFilesIsAnErrorNamingTheStrayFile() throws {
+        let dir = try makeTempDirectory("mixed")
+        let c = dir + "/c.sqlite"
+        try importOL([try writeFile(dir, "in/a.ndjson", olEvent(job: "j", outputs: ["db.s.t"]))], into: c)
+        let before = bytes(c)
+        let stray = try writeFile(dir, "in/manifest.json", syntheticManifest(version: 12, models: ["a"]))
+        let error = try #require(throws: InputProblems.self) { try importOL([dir + "/in"], into: c) }
+        #expect(error.description.contains(stray))
+        #expect(error.description.contains("not an OpenLineage RunEvent"))
+        #expect(bytes(c) == before)
+        // Airflow: a JSON file that is not an API response.
+        let af = try makeTempDirectory("mixed-af")
+        _ = try writeFile(af, "dags.json", #"{"dags": [{"dag_id": "d"}], "total_entries": 1}"#)
+        let other = try writeFile(af, "notes.json", #"{"hello": 1}"#)
+        let e2 = try #require(throws: InputProblems.self) { try AirflowImporter.plan([af]) }
+        #expect(e2.description.contains(other))
+        #expect(e2.description.contains("not an Airflow API response"))
+    }
+
+    @Test func reimportIsANoOpAndLeavesTheFileByteIdentical() throws {
+        let dir = try makeTempDirectory("idem")
+        let c = dir + "/c.sqlite"
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a", "b", "c"], group: true))
+        let first = try importDbt(m, into: c)
+        #expect(first.changes["table"] == ChangeCount(added: 3))
+        let before = bytes(c)
+        let second = try importDbt(m, into: c)
+        #expect(second.isEmpty)
+        #expect(second.total == ChangeCount())
+        #expect(bytes(c) == before)
+    }
+
+    /// A newer manifest without `a` and `b` removes `a`; `b` stays because an OpenLineage file
+    /// also saw it (as its warehouse relation), and only dbt's source of it goes (an update);
+    /// `c` is unchanged.
+    @Test func newerInputRemovesOnlyWhatNoOtherSourceHas() throws {
+        let dir = try makeTempDirectory("remove")
+        let c = dir + "/c.sqlite"
+        let m = dir + "/manifest.json"
+        try syntheticManifest(version: 12, models: ["a", "b", "c"]).write(toFile: m, atomically: true, encoding: .utf8)
+        try importDbt(m, into: c)
+        let ol = try writeFile(dir, "events.ndjson", olEvent(job: "loader", outputs: ["WH.ANALYTICS.B"]))
+        let olSummary = try importOL([ol], into: c)
+        #expect(olSummary.changes["table"] == ChangeCount(updated: 1))
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE kind = 'table'") == 3)
+
+        try syntheticManifest(version: 12, models: ["c"]).write(toFile: m, atomically: true, encoding: .utf8)
+        let s = try importDbt(m, into: c)
+        #expect(s.changes["table"] == ChangeCount(added: 0, updated: 1, removed: 1))
+        let tables: [String] = try query(c, "SELECT id FROM entity WHERE kind = 'table' ORDER BY id")
+        #expect(tables == ["model.shop.b", "model.shop.c"])
+        let sources: [String] = try query(c, "SELECT importer FROM entity_source WHERE entity_id = 'model.shop.b'")
+        #expect(sources == ["openlineage"])
+        #expect(try count(c, "SELECT count(*) FROM data_check WHERE table_id IN ('model.shop.a', 'model.shop.b')") == 0)
+        #expect(try count(c, "SELECT count(*) FROM edge WHERE source = 'dbt'") == 0)
+        #expect(try count(c, "SELECT count(*) FROM dbt_node WHERE id = 'model.shop.a'") == 0)
+        // A table renamed in place keeps working: the next import of the same files is a no-op.
+        #expect(try importDbt(m, into: c).isEmpty)
+        #expect(try importOL([ol], into: c).isEmpty)
+    }
+
+    /// The search index follows imports entity by entity: added tables are found, removed ones
+    /// are not, and what the import did not touch is still found.
+    @Test func searchIndexFollowsImportsAndRemovals() throws {
+        let dir = try makeTempDirectory("search")
+        let c = dir + "/c.sqlite"
+        let m = dir + "/manifest.json"
+        try syntheticManifest(version: 12, models: ["penguin_orders", "walrus_refunds"]).write(toFile: m, atomically: true, encoding: .utf8)
+        try importDbt(m, into: c)
+        try importOL([try writeFile(dir, "e.ndjson", olEvent(job: "narwhal_loader", outputs: ["db.s.narwhal_events"]))], into: c)
+        func hits(_ q: String) throws -> [String] { try Catalog(path: c).read { try $0.search(q) }.map(\.id) }
+        #expect(try hits("penguin") == ["model.shop.penguin_orders"])
+        #expect(try hits("narwhal events").contains("db.s.narwhal_events"))
+        try syntheticManifest(version: 12, models: ["walrus_refunds"]).write(toFile: m, atomically: true, encoding: .utf8)
+        try importDbt(m, into: c)
+        #expect(try hits("penguin").isEmpty)
+        #expect(try hits("walrus") == ["model.shop.walrus_refunds"])
+        #expect(try hits("narwhal events").contains("db.s.narwhal_events"))
+    }
+
+    /// A table OpenLineage saw first takes dbt's id when dbt later imports it.
+    @Test func dbtIDWinsWhicheverImportRanFirst() throws {
+        let dir = try makeTempDirectory("adopt")
+        let c = dir + "/c.sqlite"
+        let ol = try writeFile(dir, "events.ndjson", olEvent(job: "loader", inputs: ["src.raw.x"], outputs: ["wh.analytics.a"]))
+        try importOL([ol], into: c)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'wh.analytics.a'") == 1)
+        try importDbt(try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a"])), into: c)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'wh.analytics.a'") == 0)
+        #expect(try count(c, "SELECT count(*) FROM edge WHERE from_id = 'loader' AND to_id = 'model.shop.a'") == 1)
+        let sources: [String] = try query(c, "SELECT importer FROM entity_source WHERE entity_id = 'model.shop.a' ORDER BY 1")
+        #expect(sources == ["dbt", "openlineage"])
+        #expect(try importOL([ol], into: c).isEmpty)
+    }
+
+    @Test func openLineageArrayAndSingleEventFilesImport() throws {
+        let dir = try makeTempDirectory("ol-shapes")
+        let c = dir + "/c.sqlite"
+        let array = try writeFile(dir, "a.json", "[" + olEvent("START", job: "p.t", runID: "r1") + ",\n"
+                                  + olEvent("FAIL", job: "p.t", runID: "r1", time: "2026-01-01T00:01:00Z") + "]")
+        let pretty = try writeFile(dir, "b.json", olEvent(job: "q", outputs: ["db.s.out"]).replacingOccurrences(of: ", ", with: ",\n  "))
+        let s = try importOL([array, pretty], into: c)
+        #expect(s.changes["task"]?.added == 2)
+        // A job without a parent: its run is a run of the namespace's DAG.
+        #expect(try count(c, "SELECT count(*) FROM task_run t JOIN dag_run r ON r.num = t.run_num WHERE r.dag_id = 'tests' AND r.run_id = 'r1' AND t.task_id = 'p.t' AND t.state = 'failed'") == 1)
+        let dagState: [String] = try query(c, "SELECT state FROM dag_run WHERE run_id = 'r1'")
+        #expect(dagState == ["failed"])
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'db.s.out' AND kind = 'table'") == 1)
+    }
+
+    @Test func airflowThreeShapesImport() throws {
+        let dir = try makeTempDirectory("af3")
+        let c = dir + "/c.sqlite"
+        _ = try writeFile(dir, "dags.json", #"""
+            {"dags": [{"dag_id": "d", "dag_display_name": "Daily D", "timetable_summary": "0 2 * * *", "owners": ["team-x"],
+                       "tags": [{"name": "x"}]}], "total_entries": 1}
+            """#)
+        _ = try writeFile(dir, "dags__d__tasks.json", #"""
+            {"tasks": [{"task_id": "a", "operator_name": "BashOperator", "downstream_task_ids": ["b"], "retries": 1.0},
+                       {"task_id": "b", "trigger_rule": "all_done", "downstream_task_ids": []}], "total_entries": 2}
+            """#)
+        _ = try writeFile(dir, "dags__d__dagRuns.json", #"""
+            {"dag_runs": [{"dag_id": "d", "dag_run_id": "scheduled__2026-01-01T02:00:00+00:00", "logical_date": "2026-01-01T02:00:00+00:00",
+                           "state": "failed", "start_date": "2026-01-01T02:00:01+00:00"}], "total_entries": 1}
+            """#)
+        _ = try writeFile(dir, "dags__d__dagRuns__scheduled__2026-01-01T0200000000__taskInstances.json", #"""
+            {"task_instances": [{"dag_id": "d", "run_id": "scheduled__2026-01-01T02:00:00+00:00", "task_id": "a", "state": "failed",
+                                 "try_number": 2},
+                                {"dag_id": "d", "run_id": "scheduled__2026-01-01T02:00:00+00:00", "task_id": "b",
+                                 "state": "upstream_failed", "try_number": 0}], "total_entries": 2}
+            """#)
+        _ = try writeFile(dir, "logs/dag_id=d/run_id=scheduled__2026-01-01T02:00:00+00:00/task_id=a/attempt=1.log", "boom 1\n")
+        _ = try writeFile(dir, "logs/dag_id=d/run_id=scheduled__2026-01-01T02:00:00+00:00/task_id=a/attempt=2.log", "boom 2\n")
+        try importAirflow([dir], into: c)
+        let dag: [String] = try query(c, "SELECT e.name || '|' || d.schedule || '|' || e.owner FROM entity e JOIN dag d ON d.id = e.id")
+        #expect(dag == ["Daily D|0 2 * * *|team-x"])
+        let task: [String] = try query(c, "SELECT operator || '|' || retries FROM task WHERE id = 'd.a'")
+        #expect(task == ["BashOperator|1"])
+        #expect(try count(c, "SELECT count(*) FROM edge WHERE from_id = 'd.a' AND to_id = 'd.b' AND source = 'airflow'") == 1)
+        #expect(try count(c, "SELECT count(*) FROM task_log WHERE task_id = 'd.a'") == 2)
+        #expect(try count(c, "SELECT count(*) FROM task_run WHERE task_id = 'd.b' AND state = 'upstream_failed'") == 1)
+        // A log folder alone has nothing to attach to, and says so.
+        let logsOnly = try AirflowImporter.plan([dir + "/logs"])
+        #expect(logsOnly.warnings.contains { $0.contains("2 task log files not attached") })
+    }
+
+    /// An owner whose name is another entity's id (a tool, a table) gets an id of its own; the
+    /// existing entity keeps its kind.
+    @Test func ownerNamedLikeAToolDoesNotReplaceTheTool() throws {
+        let dir = try makeTempDirectory("collide")
+        let c = dir + "/c.sqlite"
+        let text = syntheticManifest(version: 12, models: ["a"])
+            .replacingOccurrences(of: "\"meta\": {}}, \"meta\": {}", with: "\"meta\": {\"owner\": \"dbt\"}}, \"meta\": {}")
+        try importDbt(try writeFile(dir, "manifest.json", text), into: c)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'dbt' AND kind = 'tool'") == 1)
+        let owner: [String] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
+        #expect(owner == ["team.dbt"])
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'team.dbt' AND kind = 'owner'") == 1)
+        #expect(try importDbt(dir + "/manifest.json", into: c).isEmpty)
+    }
+
+    @Test func notACatalogTargetIsRefusedUntouched() throws {
+        let dir = try makeTempDirectory("foreign")
+        let target = try writeFile(dir, "notes.sqlite", "just text, not SQLite")
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a"]))
+        #expect(throws: CatalogError.self) { try importDbt(m, into: target) }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "just text, not SQLite")
+    }
+
+    @Test func gzippedManifestIsRead() throws {
+        let dir = try makeTempDirectory("gz")
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: 11, models: ["a"]))
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gz.arguments = ["gzip", "-k", m]
+        try gz.run(); gz.waitUntilExit()
+        try #require(gz.terminationStatus == 0)
+        let c = dir + "/c.sqlite"
+        #expect(try importDbt(m + ".gz", into: c).changes["table"]?.added == 1)
+        // A corrupt gzip is reported as such.
+        let bad = try writeFile(dir, "bad.json.gz", "")
+        try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: URL(fileURLWithPath: bad))
+        let error = try #require(throws: InputProblems.self) { try DbtImporter.plan(manifest: bad) }
+        #expect(error.description.contains("not a valid gzip file"))
+    }
+}
