@@ -79,15 +79,7 @@ public struct CatalogWriter {
 
     /// Records (or replaces) a DAG run with its task instances and their log files.
     public func putRun(_ run: DagRun) throws {
-        try db.execute(sql: """
-            INSERT INTO dag_run(dag_id, run_id, state, start_time, end_time) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(dag_id, run_id) DO UPDATE SET state = excluded.state,
-                start_time = excluded.start_time, end_time = excluded.end_time
-            """, arguments: [run.dagID, run.runID, run.state, run.start, run.end])
-        let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
-                                     arguments: [run.dagID, run.runID])!
-        try db.execute(sql: "DELETE FROM task_run WHERE run_num = ?", arguments: [num])
-        try db.execute(sql: "DELETE FROM task_log WHERE run_num = ?", arguments: [num])
+        let num = try resetRun(run)
         for t in run.tasks {
             try db.execute(sql: """
                 INSERT INTO task_run(run_num, task_id, state, tries, start_time, end_time)
@@ -98,6 +90,21 @@ public struct CatalogWriter {
                                arguments: [num, t.taskID, i + 1, path])
             }
         }
+    }
+
+    /// Inserts or updates a run's own row and empties its task instances and logs, ready to be
+    /// written again. Returns the run's number.
+    func resetRun(_ run: DagRun) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO dag_run(dag_id, run_id, state, start_time, end_time) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(dag_id, run_id) DO UPDATE SET state = excluded.state,
+                start_time = excluded.start_time, end_time = excluded.end_time
+            """, arguments: [run.dagID, run.runID, run.state, run.start, run.end])
+        let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
+                                     arguments: [run.dagID, run.runID])!
+        try db.execute(sql: "DELETE FROM task_run WHERE run_num = ?", arguments: [num])
+        try db.execute(sql: "DELETE FROM task_log WHERE run_num = ?", arguments: [num])
+        return num
     }
 
     /// Notes that `importer` saw `entityID` in `file`.

@@ -446,15 +446,7 @@ extension CatalogWriter {
                 oldLogs[row["task_id"], default: []].append(row)
             }
         }
-        try db.execute(sql: """
-            INSERT INTO dag_run(dag_id, run_id, state, start_time, end_time) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(dag_id, run_id) DO UPDATE SET state = excluded.state,
-                start_time = excluded.start_time, end_time = excluded.end_time
-            """, arguments: [run.dagID, run.runID, run.state, run.start, run.end])
-        let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
-                                     arguments: [run.dagID, run.runID])!
-        try db.execute(sql: "DELETE FROM task_run WHERE run_num = ?", arguments: [num])
-        try db.execute(sql: "DELETE FROM task_log WHERE run_num = ?", arguments: [num])
+        let num = try resetRun(DagRun(dagID: run.dagID, runID: run.runID, state: run.state, start: run.start, end: run.end))
         for t in run.tasks {
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO task_run(run_num, task_id, state, tries, start_time, end_time, message)

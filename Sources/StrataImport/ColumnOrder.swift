@@ -10,21 +10,12 @@ extension DbtImporter {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [String: [String]] in
             let b = raw.bindMemory(to: UInt8.self)
             let n = b.count
-            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+            let quote = UInt8(ascii: "\"")
             let openBrace = UInt8(ascii: "{"), openBracket = UInt8(ascii: "["), closeBrace = UInt8(ascii: "}"),
                 closeBracket = UInt8(ascii: "]"), colon = UInt8(ascii: ":")
-            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+            let isSpace = JSONBytes.isSpace
             /// Index just past the string that starts at `start` (a quote).
-            func skipString(_ start: Int) -> Int {
-                var j = start + 1
-                while j < n {
-                    let c = b[j]
-                    if c == backslash { j += 2; continue }
-                    if c == quote { return j + 1 }
-                    j += 1
-                }
-                return n
-            }
+            func skipString(_ start: Int) -> Int { JSONBytes.skipString(b, from: start) }
             func equals(_ start: Int, _ end: Int, _ word: StaticString) -> Bool {
                 let len = word.utf8CodeUnitCount
                 guard end - start - 2 == len else { return false }

@@ -89,21 +89,12 @@ extension DbtImporter {
             let n = b.count
             var i = 0
             var depth = 0
-            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+            let quote = UInt8(ascii: "\"")
             let open1 = UInt8(ascii: "{"), open2 = UInt8(ascii: "["), close1 = UInt8(ascii: "}"), close2 = UInt8(ascii: "]")
             let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ",")
             /// Index just past the string starting at `i` (which is a quote).
-            func skipString(_ start: Int) -> Int {
-                var j = start + 1
-                while j < n {
-                    let c = b[j]
-                    if c == backslash { j += 2; continue }
-                    if c == quote { return j + 1 }
-                    j += 1
-                }
-                return n
-            }
-            func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+            func skipString(_ start: Int) -> Int { JSONBytes.skipString(b, from: start) }
+            let isSpace = JSONBytes.isSpace
             var nodesStart = -1
             while i < n {
                 let c = b[i]

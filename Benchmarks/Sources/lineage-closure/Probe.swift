@@ -13,25 +13,8 @@ import Glibc
 /// `[["step", wall ms, minor page faults, process CPU ms], ...]`.
 enum Probe {
     static func run(mode: String, node: String, path: String) throws {
-        let clock = ContinuousClock()
-        var steps: [(String, Double, Int, Double)] = []
-        func cpu() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-        }
-        func faults() -> Int {
-            var ru = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &ru)
-            return ru.ru_minflt
-        }
-        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-            let f0 = faults(), c0 = cpu()
-            let t0 = clock.now
-            let r = try body()
-            steps.append((name, (clock.now - t0).milliseconds, faults() - f0, cpu() - c0))
-            return r
-        }
+        let steps = StepLog()
+        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T { try steps.step(name, body) }
         let catalog = try step("open") { try Catalog(path: path) }
         switch mode {
         case "arrays":
@@ -52,7 +35,7 @@ enum Probe {
                 FileHandle.standardOutput.write(Data(out.utf8))
             }
         }
-        let json = "[" + steps.map { "[\"\($0.0)\", \($0.1), \($0.2), \($0.3)]" }.joined(separator: ", ") + "]\n"
+        let json = steps.json()
         FileHandle.standardError.write(Data(json.utf8))
     }
 

@@ -17,25 +17,8 @@ import Glibc
 ///   faults in only the pages it touches.
 enum WhatIf {
     static func run(mode: String, node: String, path: String, sidecar: String) throws {
-        let clock = ContinuousClock()
-        var steps: [(String, Double, Int, Double)] = []
-        func cpu() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-        }
-        func faults() -> Int {
-            var ru = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &ru)
-            return ru.ru_minflt
-        }
-        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-            let f0 = faults(), c0 = cpu()
-            let t0 = clock.now
-            let r = try body()
-            steps.append((name, (clock.now - t0).milliseconds, faults() - f0, cpu() - c0))
-            return r
-        }
+        let steps = StepLog()
+        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T { try steps.step(name, body) }
         let catalog = try step("open") { try Catalog(path: path) }
         var config = Configuration()
         config.readonly = true
@@ -64,7 +47,7 @@ enum WhatIf {
             for id in ids.sorted() { print(id.inert(keepLayout: true)) }
             fflush(nil)
         }
-        let json = "[" + steps.map { "[\"\($0.0)\", \($0.1), \($0.2), \($0.3)]" }.joined(separator: ", ") + "]\n"
+        let json = steps.json()
         FileHandle.standardError.write(Data(json.utf8))
     }
 
