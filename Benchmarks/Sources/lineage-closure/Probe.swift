@@ -24,11 +24,11 @@ enum Probe {
         default:
             let engine = try step("engine") { try LineageEngine(catalog: catalog) }
             let result = try step("select") { try engine.select(try Selection.parse(["+" + node])) }
-            let info = try step("nodes") { try engine.nodes(result.nodes) }
+            let ids = try step("nodes") { try engine.ids(result.nodes) }
             step("print") {
                 // As the binary's sayLines: one write, inert only where a control byte is.
                 var out = ""
-                for id in info.map(\.id).sorted() {
+                for id in ids {
                     out += id.utf8.contains { $0 < 0x20 || $0 == 0x7f || $0 == 0xC2 } ? id.inert(keepLayout: true) : id
                     out += "\n"
                 }
