@@ -18,6 +18,8 @@ let package = Package(
         // For the UI benchmarks in Benchmarks/ (a separate package can only use products).
         .library(name: "StrataUI", targets: ["StrataUI"]),
         .library(name: "StrataTerminal", targets: ["StrataTerminal"]),
+        // For the log benchmarks in Benchmarks/.
+        .library(name: "StrataLogs", targets: ["StrataLogs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -33,6 +35,10 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "CursesShim", dependencies: ["CNCursesW"]),
         .target(name: "StrataCurses", dependencies: ["StrataTerminal", "CNCursesW", "CursesShim"]),
+        // zlib, for .gz logs.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Logs: the mapped file and its lazy line index, formats and levels, root cause. No UI, no SQL.
+        .target(name: "StrataLogs", dependencies: ["StrataTerminal", "CZlib"]),
         .target(
             name: "StrataCatalog",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
@@ -46,12 +52,12 @@ let package = Package(
         // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
         .target(
             name: "StrataUI",
-            dependencies: ["StrataTerminal", "StrataCatalog", "StrataYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataTerminal", "StrataCatalog", "StrataLogs", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataCatalog", "StrataImport", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal",
+                "StrataCatalog", "StrataImport", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal", "StrataLogs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +73,7 @@ let package = Package(
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "StrataLogsTests", dependencies: ["StrataLogs", "StrataTestSupport"]),
         .testTarget(name: "StrataCursesTests", dependencies: ["StrataCurses"]),
         // Drives the built binary in tmux; depends on it so `swift test` builds it first.
         .testTarget(name: "StrataE2ETests", dependencies: ["strata", "StrataTestSupport"]),

@@ -16,7 +16,7 @@ struct Strata: ParsableCommand {
             $XDG_CACHE_HOME/strata/.
             """,
         subcommands: [Open.self, Build.self, Check.self, Stats.self, Stages.self, Search.self, Show.self,
-                      Owners.self, ThemesCommand.self, KeysCommand.self],
+                      Owners.self, LogCommand.self, WhyCommand.self, ThemesCommand.self, KeysCommand.self],
         defaultSubcommand: Open.self
     )
 
