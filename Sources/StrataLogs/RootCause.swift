@@ -338,6 +338,12 @@ public struct RootCauseScanner {
                 }
             }
 
+            // --- Airflow 3 structured lines --------------------------------------------------
+            if l.end > l.start, buf[l.start] == 0x7B, l.level >= .error {
+                jsonRecord(l)
+                return
+            }
+
             // --- Python tracebacks -------------------------------------------------------
             if trimmed.hasPrefix("Traceback (most recent call last)") {
                 closeJava()
@@ -435,8 +441,9 @@ public struct RootCauseScanner {
             }
             if text.contains("externally set to") { recentExternal = l.n }
             // Postgres: ERROR:  message, then LINE n:
-            if trimmed.hasPrefix("ERROR:") && l.level >= .error {
+            if trimmed.hasPrefix("ERROR:") && l.level >= .error || trimmed.contains("ERROR:  ") {
                 pgError = l.n
+                if !l.own { add(Incident(root: l.n, kind: "warehouse_error", chain: [], strength: .weak)) }
             }
             if trimmed.hasPrefix("LINE ") && trimmed.contains(":"), let e = pgError, l.n - e <= 3 {
                 if let last = incidents.last, last.root == e {
@@ -463,6 +470,25 @@ public struct RootCauseScanner {
         }
         var recentExternal: Int?
         var pgError: Int?
+
+        /// An Airflow 3 JSON record at level error: the innermost exception of `error_detail`
+        /// (structlog lists the raised exception first and its causes after it).
+        mutating func jsonRecord(_ l: Line) {
+            let data = Data(UnsafeRawBufferPointer(rebasing: buf[l.start..<min(l.end, l.start + (4 << 20))]))
+            guard let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                add(Incident(root: l.n, kind: "error", chain: [], strength: .weak))
+                return
+            }
+            if let detail = obj["error_detail"] as? [[String: Any]], let last = detail.last {
+                let text = "\(last["exc_type"] as? String ?? "Exception"): \(last["exc_value"] as? String ?? "")"
+                add(Incident(root: l.n, kind: Self.exceptionKind(text), chain: [], strength: Self.isWrapper(text) ? .wrapper : .strong,
+                             overrideText: text))
+            } else {
+                let event = obj["event"] as? String ?? ""
+                add(Incident(root: l.n, kind: "error", chain: [], strength: Self.isNoise(Substring(event)) ? .noise : .weak,
+                             overrideText: event.isEmpty ? nil : event))
+            }
+        }
 
         /// Java trace handling; true when the line belongs to one.
         @discardableResult
