@@ -237,3 +237,51 @@ public enum LineParser {
         return (nil, i)
     }
 }
+
+extension LineParser {
+    /// Whether a message is the continuation of the record above it (a stack frame, `Caused by:`,
+    /// `... 12 more`, an exception line relayed through another logger).
+    public static func isContinuation(_ p: UnsafeRawBufferPointer, from i: Int) -> Bool {
+        guard i < p.count else { return true }
+        let c = p[i]
+        if c == 0x20 || c == 0x09 { return true }
+        let rest = UnsafeRawBufferPointer(rebasing: p[i..<min(p.count, i + 40)])
+        if has(rest, 0, "at ") || has(rest, 0, "Caused by") || has(rest, 0, "...")
+            || has(rest, 0, "Driver stacktrace") || has(rest, 0, "Traceback") { return true }
+        return isExceptionName(p, from: i)
+    }
+
+    /// A dotted or plain class name ending in Exception/Error, followed by ':' or the end.
+    static func isExceptionName(_ p: UnsafeRawBufferPointer, from i: Int) -> Bool {
+        var j = i
+        while j < p.count && j - i < 160 {
+            let c = p[j]
+            if c == 0x3A || c == 0x20 { break }
+            j += 1
+        }
+        guard j - i > 4, j == p.count || p[j] == 0x3A else { return false }
+        let name = UnsafeRawBufferPointer(rebasing: p[i..<j])
+        return has(name, name.count - 9, "Exception") || has(name, name.count - 5, "Error")
+    }
+
+    /// The level a line states itself; nil for a continuation line, which takes the level of
+    /// the record above it (the viewer and the scanner agree on this).
+    public static func ownLevel(_ p: UnsafeRawBufferPointer) -> LogLevel? {
+        if let h = header(p) {
+            let inner = innerLevel(p, from: min(h.payload, p.count))
+            if let l = inner.level { return l }
+            if let l = h.level { return isContinuation(p, from: inner.payload) ? nil : l }
+            if h.format == .dbtConsole {
+                let rest = UnsafeRawBufferPointer(rebasing: p[min(h.payload, p.count)...])
+                for i in 0..<min(rest.count, 80) {
+                    if has(rest, i, " ERROR ") || has(rest, i, "Error in ") || has(rest, i, "Failure in ") { return .error }
+                    if has(rest, i, " WARN ") || has(rest, i, "[WARNING]") || has(rest, i, "Warning in ") { return .warning }
+                }
+                return .info
+            }
+            return isContinuation(p, from: inner.payload) ? nil : .info
+        }
+        // An exception line on its own (the end of a traceback): an error.
+        return isExceptionName(p, from: 0) ? .error : nil
+    }
+}

@@ -4,7 +4,10 @@ import Foundation
 public struct LogLineRef: Codable, Equatable, Sendable {
     public var line: Int
     public var text: String
-    public init(line: Int, text: String) { self.line = line; self.text = text }
+    /// Byte offset of the line's start (for the viewer; not part of the JSON).
+    public var offset: Int?
+    public init(line: Int, text: String, offset: Int? = nil) { self.line = line; self.text = text; self.offset = offset }
+    enum CodingKeys: String, CodingKey { case line, text }
 }
 
 /// The line at the bottom of a failure, the lines that led to it, and a one-line summary.
@@ -16,6 +19,9 @@ public struct RootCause: Codable, Equatable, Sendable {
     public var kind: String
     public var summary: String
     public var chain: [LogLineRef]
+    /// Byte offset of the root line's start (for the viewer; not part of the JSON).
+    public var offset: Int?
+    enum CodingKeys: String, CodingKey { case line, text, kind, summary, chain }
 }
 
 /// What `strata log --root-cause --json` prints.
@@ -91,15 +97,15 @@ public struct RootCauseScanner {
         var root: RootCause?
         if let c = chosen {
             let text = c.overrideText ?? s.text(c.root)
-            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: $0 + 1, text: s.text($0)) }
-            chain.append(LogLineRef(line: c.root + 1, text: text))
-            chain += c.extra.map { LogLineRef(line: $0 + 1, text: s.text($0)) }
+            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: $0 + 1, text: s.text($0), offset: s.offset($0)) }
+            chain.append(LogLineRef(line: c.root + 1, text: text, offset: s.offset(c.root)))
+            chain += c.extra.map { LogLineRef(line: $0 + 1, text: s.text($0), offset: s.offset($0)) }
             chain.sort { $0.line < $1.line }
             var seen = Set<Int>()
             chain = chain.filter { seen.insert($0.line).inserted }
             root = RootCause(line: c.root + 1, text: text, kind: c.kind,
                              summary: Self.summary(kind: c.kind, text: c.overrideText ?? s.message(c.root), extra: c.extra.map { s.message($0) }),
-                             chain: chain)
+                             chain: chain, offset: s.offset(c.root))
         }
         return LogAnalysis(file: name, lines: s.lineCount, format: s.dominantFormat.rawValue, rootCause: root,
                            errors: s.errors.map { LogLineRef(line: $0 + 1, text: s.text($0)) })
@@ -193,6 +199,11 @@ public struct RootCauseScanner {
             let end = min(e, p + 2000)
             return String(decoding: UnsafeRawBufferPointer(rebasing: buf[p..<max(p, end)]), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func offset(_ n: Int) -> Int? {
+            let r = ring[n & 4095]
+            return lines[n]?.0 ?? (r.0 == n ? r.1 : nil)
         }
 
         func text(_ n: Int) -> String {

@@ -52,13 +52,19 @@ public final class DagScreen: Screen {
         return (log, "\(tasks[row.index].detail.taskID) · \(runs[column].runID) · attempt \(t.logs.count)")
     }
 
+    /// The run `w` explains: the selected one if it failed, else the newest failed run.
+    var whyRun: DagRun? {
+        if column < runs.count, runs[column].state == "failed" { return runs[column] }
+        return runs.last { $0.state == "failed" }
+    }
+
     public func perform(_ action: String, pageSize: Int) -> Outcome? {
         if row.perform(action, pageSize: pageSize) { return .handled }
         switch action {
         case "move.left": column = max(0, column - 1); return .handled
         case "move.right": column = min(max(0, runs.count - 1), column + 1); return .handled
         case "item.open", "logs.open":
-            if let log = selectedLog { return .open(.log(path: log.path, title: log.title)) }
+            if let log = selectedLog { return .open(.log(path: log.path, title: log.title, line: nil)) }
             guard let t = selectedTaskRun else { return .message("no run selected") }
             if t.state == "upstream_failed" { return .message("\(t.state): this task never ran, so it has no log; look upstream") }
             return action == "item.open" ? .open(.entity(tasks[row.index].entity.id)) : .message("no log file for this task run")

@@ -49,7 +49,7 @@ public enum ActionRegistry {
         ActionSpec("app.back", ["q", "esc"], "Go back (quit from the stack map)", [.global], hint: true),
         ActionSpec("history.back", ["backspace", "[", "alt-left"], "Back in history", [.global]),
         ActionSpec("history.forward", ["]", "alt-right"], "Forward in history", [.global]),
-        ActionSpec("help.toggle", ["?"], "Show the keys that work here", [.global], hint: true),
+        ActionSpec("help.toggle", ["?", "f1"], "Show the keys that work here", [.global], hint: true),
         ActionSpec("search.open", ["/"], "Search tables, DAGs, owners, tools, terms", [.global], hint: true),
         ActionSpec("search.next", ["n"], "Open the next result of the last search", [.global]),
         ActionSpec("search.previous", ["N"], "Open the previous result of the last search", [.global]),
@@ -77,6 +77,22 @@ public enum ActionRegistry {
         ActionSpec("item.open", ["enter"], "Open the selection", [.home, .browser, .owner, .dag], hint: true),
         ActionSpec("lineage.deeper", ["+"], "Lineage: one more hop", [.browser]),
         ActionSpec("lineage.shallower", ["-"], "Lineage: one hop less", [.browser]),
+        // DAG page and log viewer (issue #5)
+        ActionSpec("dag.why", ["w"], "Why the run failed: the root task's log at the root cause", [.dag], hint: true),
+        ActionSpec("log.error.next", ["e"], "Next error", [.log], hint: true),
+        ActionSpec("log.error.previous", ["E"], "Previous error", [.log]),
+        ActionSpec("log.warning.next", ["w"], "Next warning", [.log]),
+        ActionSpec("log.warning.previous", ["W"], "Previous warning", [.log]),
+        ActionSpec("log.root", ["r"], "Jump to the root cause of the failure", [.log], hint: true),
+        ActionSpec("log.search.forward", ["/"], "Search forward (regex); matches are highlighted in place", [.log], hint: true),
+        ActionSpec("log.search.backward", ["?"], "Search backward (regex); F1 shows help here", [.log]),
+        ActionSpec("log.match.next", ["n"], "Next match of the search", [.log]),
+        ActionSpec("log.match.previous", ["N"], "Previous match of the search", [.log]),
+        ActionSpec("log.follow", ["F"], "Follow the end as the file grows (scroll up pauses, G resumes)", [.log], hint: true),
+        ActionSpec("log.fold", ["z"], "Fold or unfold the record under the cursor (a whole traceback)", [.log]),
+        ActionSpec("log.wrap", ["s"], "Wrap long lines on/off (h/l scroll sideways when off)", [.log]),
+        ActionSpec("log.filter", ["f"], "Show only WARNING and above / everything", [.log], hint: true),
+        ActionSpec("log.time", ["t"], "Jump to a time (2026-11-22T03:14, 03:14:15)", [.log]),
         // Prompts
         ActionSpec("prompt.accept", ["enter"], "Open the result / run the command", [.prompt]),
         ActionSpec("prompt.cancel", ["esc", "ctrl-c"], "Close the prompt", [.prompt]),
@@ -113,7 +129,10 @@ public struct Keymap: Sendable {
 
     /// Hint-bar entries for `screen`: "key action" pairs, most useful first.
     public func hints(for screen: ScreenKind) -> [(key: String, label: String)] {
-        specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) && !$0.keys.isEmpty }
+        // A global action whose key this screen takes for itself is not offered here.
+        let own = Set(specs.filter { $0.screens.contains(screen) && !$0.screens.contains(.global) }.flatMap(\.keys))
+        return specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) && !$0.keys.isEmpty }
+            .filter { $0.screens.contains(screen) || !own.contains($0.keys[0]) }
             .map { (Self.keyLabel($0.keys[0]), Self.shortLabel($0.name)) }
     }
 
@@ -136,6 +155,12 @@ public struct Keymap: Sendable {
         case "lineage.upstream": "lineage"
         case "pane.next": "pane"
         case "item.open": "open"
+        case "dag.why": "why"
+        case "log.error.next": "error"
+        case "log.root": "root cause"
+        case "log.search.forward": "search"
+        case "log.follow": "follow"
+        case "log.filter": "≥warn"
         default: action.split(separator: ".").last.map(String.init) ?? action
         }
     }

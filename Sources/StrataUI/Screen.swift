@@ -6,6 +6,9 @@ public enum Outcome: Equatable {
     case handled
     case open(Destination)
     case message(String)
+    /// Ask for a line of text (a search pattern, a time); the answer comes back through
+    /// `Screen.submit(action, text:)`.
+    case prompt(label: String, action: String, text: String)
 }
 
 /// Somewhere the app can go. Entities open on the screen that suits their kind.
@@ -16,7 +19,8 @@ public enum Destination: Equatable, Sendable {
     case owner(String)
     case dag(String)
     case lineage(String, upstream: Bool)
-    case log(path: String, title: String)
+    /// A log file; `line` (1-based) selects that line, otherwise the viewer lands on the root cause.
+    case log(path: String, title: String, line: Int? = nil)
 }
 
 /// Everything a screen needs to draw: styles and facts that do not change per frame.
@@ -47,11 +51,17 @@ public protocol Screen: AnyObject {
     func mouse(_ event: MouseEvent) -> Outcome?
     /// The log file of the selection, when it has one (for `L`).
     var selectedLog: (path: String, title: String)? { get }
+    /// The text typed at a prompt the screen asked for with `Outcome.prompt`.
+    func submit(_ action: String, text: String) -> Outcome?
+    /// Called about once a second while idle (follow mode, background work).
+    func tick()
 }
 
 extension Screen {
     public var selectedLog: (path: String, title: String)? { nil }
     public func mouse(_ event: MouseEvent) -> Outcome? { nil }
+    public func submit(_ action: String, text: String) -> Outcome? { nil }
+    public func tick() {}
 }
 
 /// A cursor over a list of rows with scrolling: the motion every list, tree and grid shares.

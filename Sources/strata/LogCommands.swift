@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import StrataCatalog
+import StrataCurses
 import StrataLogs
+import StrataUI
 import StrataTerminal
 
 /// `strata log FILE`: the viewer on a terminal, the root cause for scripts.
@@ -49,5 +52,36 @@ func printRootCause(_ a: LogAnalysis, indent: String = "") {
     if r.chain.count > 1 {
         say(indent + "chain:")
         for c in r.chain { say(indent + "  \(c.line): " + TextWidth.truncate(c.text, to: 200)) }
+    }
+}
+
+/// The viewer on its own (`strata log FILE` on a terminal): the app starts on the log, `q` quits.
+enum LogViewerRunner {
+    static func run(log: LogFile, theme: String?) throws {
+        if log.path == "-" {
+            // Standard input was the log; keys come from the terminal, as in less and tig.
+            let tty = open("/dev/tty", O_RDONLY)
+            guard tty >= 0 else { printError("strata: no terminal to read keys from"); throw ExitCode(1) }
+            dup2(tty, STDIN_FILENO)
+            close(tty)
+        }
+        let catalog = try Catalog(path: try CatalogOptions.demoCatalogPath())
+        let env = ProcessInfo.processInfo.environment
+        let themes = Themes.locate()
+        let chosen = ThemeLoader.load(name: theme ?? ThemeLoader.defaultName, bundledDir: themes.bundled, userDir: themes.user)
+        var keymap = Keymap()
+        if let text = try? String(contentsOfFile: Keymap.userKeysFile(), encoding: .utf8) {
+            _ = keymap.apply(yaml: text, file: Keymap.userKeysFile())
+        }
+        let noColor = !(env["NO_COLOR"] ?? "").isEmpty
+        let terminal = CursesTerminal(mouse: true, noColor: noColor)
+        defer { terminal.end() }
+        let (width, height) = terminal.size
+        let app = try App(catalog: catalog, width: width, height: height, theme: chosen.theme, noColor: noColor,
+                          keymap: keymap, catalogLabel: "log", themeProvider: themes.provider)
+        let name = log.path == "-" ? "standard input" : URL(fileURLWithPath: log.path).lastPathComponent
+        app.start(on: LogScreen(file: log, title: name))
+        if let w = chosen.warning { app.show(message: w) }
+        Open.loop(app: app, terminal: terminal)
     }
 }

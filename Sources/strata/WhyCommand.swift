@@ -55,6 +55,3 @@ struct WhyCommand: ParsableCommand {
     }
 }
 
-enum LogViewerRunner {
-    static func run(log: LogFile, theme: String?) throws {}
-}
