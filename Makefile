@@ -8,6 +8,9 @@
 #   make bench-ui     UI latency: time to first frame (in process, and the release binary in tmux)
 #                     and keystroke to frame, demo + 100,000-table catalog; the first run generates
 #                     Benchmarks/data/synthetic-ui-100000-tables.sqlite (~12 s, 313 MB). ~1 min.
+#   make bench-logs   log root cause vs grep -c ERROR on a generated 1 GB Airflow log, the viewer's
+#                     first screen and memory, lnav beside it (first run writes Benchmarks/data/
+#                     airflow-1024mb.log, ~1 GB). LOG_ARGS passes options (--megabytes, --runs).
 #   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
@@ -18,8 +21,9 @@ SHELL := /bin/bash
 BENCH_DIR := Benchmarks
 BENCH_ARGS ?=
 UI_ARGS ?=
+LOG_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-all bench-logs bench-logs-build
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -46,5 +50,14 @@ bench-ui-build:
 bench-ui: bench-ui-build
 	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
 		&& ./.build/release/ui-latency $(UI_ARGS) | tee data/last-ui-run.md
+
+bench-logs-build:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata
+	cd $(BENCH_DIR) && swift build -c release --product log-bench
+
+bench-logs: bench-logs-build
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/log-bench $(LOG_ARGS) | tee data/last-log-run.md
 
 bench-all: bench bench-ui

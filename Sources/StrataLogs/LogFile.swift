@@ -15,8 +15,10 @@ public final class LogFile: @unchecked Sendable {
     private var base: UnsafeMutableRawPointer?
     private var fd: Int32 = -1
     private let temporary: Bool
-    /// Start offsets of lines 0..<offsets.count; every line that starts before `indexedUpTo`.
-    private var offsets: [Int] = [0]
+    /// Start offsets of every line that starts before `indexedUpTo`, 4 bytes a line: the offset
+    /// relative to its block of 4096 lines, whose start is in `blockBase` (a 1 GB log of 9
+    /// million lines costs 36 MB).
+    private var offsets = LineOffsets()
     private var indexedUpTo = 0
     private let lock = NSLock()
     /// Bytes indexed per step: keeps every keystroke well under a frame.
@@ -156,7 +158,7 @@ public final class LogFile: @unchecked Sendable {
     private var lineCountLocked: Int {
         // A trailing newline does not start a line; an empty file has none.
         if size == 0 { return 0 }
-        if indexedUpTo >= size, offsets.last == size { return offsets.count - 1 }
+        if indexedUpTo >= size, offsets[offsets.count - 1] == size { return offsets.count - 1 }
         return offsets.count
     }
 
@@ -165,6 +167,7 @@ public final class LogFile: @unchecked Sendable {
     public func indexMore(budget: Int = LogFile.indexChunk) -> Bool {
         lock.lock(); defer { lock.unlock() }
         guard let base, indexedUpTo < size else { indexedUpTo = size; return true }
+        let from = indexedUpTo
         let stop = min(size, indexedUpTo + budget)
         var o = indexedUpTo
         while o < stop {
@@ -174,6 +177,9 @@ public final class LogFile: @unchecked Sendable {
             o = next
         }
         indexedUpTo = stop
+        // The pages just indexed go back to the page cache: memory stays bounded however big
+        // the file (they fault in again if shown).
+        Self.release(base, from: from, to: stop, keepFirst: 1 << 20)
         return indexedUpTo >= size
     }
 
@@ -195,12 +201,28 @@ public final class LogFile: @unchecked Sendable {
     public func lineNumber(ofOffset offset: Int) -> Int? {
         lock.lock(); defer { lock.unlock() }
         guard offset < indexedUpTo || indexedUpTo >= size else { return nil }
-        var lo = 0, hi = offsets.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if offsets[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        return offsets.lastIndex(atOrBefore: offset)
+    }
+
+    /// Drops the resident pages of [from, to) of a read-only mapping (page-aligned inside),
+    /// except the first `keepFirst` bytes of the file.
+    static func release(_ base: UnsafeMutableRawPointer, from: Int, to: Int, keepFirst: Int = 0) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = ((max(from, keepFirst) + page - 1) / page) * page
+        let end = (to / page) * page
+        if end > start { madvise(base + start, end - start, MADV_DONTNEED) }
+    }
+
+    /// Runs `body` over the mapped bytes, giving pages back every 64 MB (a full scan of a
+    /// multi-gigabyte file keeps a small resident set). `body` reports how far it has read.
+    public func withReleasingScan<T>(_ body: (UnsafeRawBufferPointer, @escaping (Int) -> Void) -> T) -> T {
+        var released = 0
+        let base = self.base
+        return body(bytes) { upTo in
+            guard let base, upTo - released >= 64 << 20 else { return }
+            Self.release(base, from: released, to: upTo, keepFirst: 1 << 20)
+            released = upTo
         }
-        return lo
     }
 
     // MARK: Sources other than a plain file
@@ -244,5 +266,34 @@ public final class LogFile: @unchecked Sendable {
             fwrite(buffer, 1, Int(n), file)
         }
         return out
+    }
+}
+
+
+/// Line start offsets, 4 bytes each: per block of 4096 lines a full base, then 32-bit deltas.
+struct LineOffsets {
+    static let shift = 12
+    private var bases: [Int] = []
+    private var deltas: [UInt32] = []
+
+    init() { append(0) }
+
+    var count: Int { deltas.count }
+
+    mutating func append(_ o: Int) {
+        if deltas.count & ((1 << Self.shift) - 1) == 0 { bases.append(o) }
+        deltas.append(UInt32(o - bases[bases.count - 1]))
+    }
+
+    subscript(i: Int) -> Int { bases[i >> Self.shift] + Int(deltas[i]) }
+
+    /// The last index whose offset is <= `o`.
+    func lastIndex(atOrBefore o: Int) -> Int {
+        var lo = 0, hi = count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if self[mid] <= o { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
     }
 }

@@ -83,12 +83,13 @@ public struct RootCauseScanner {
     }
 
     public func analyze(_ file: LogFile) -> LogAnalysis {
-        analyze(bytes: file.bytes, name: file.path)
+        file.withReleasingScan { bytes, progress in analyze(bytes: bytes, name: file.path, progress: progress) }
     }
 
-    public func analyze(bytes buf: UnsafeRawBufferPointer, name: String) -> LogAnalysis {
+    public func analyze(bytes buf: UnsafeRawBufferPointer, name: String, progress: ((Int) -> Void)? = nil) -> LogAnalysis {
         var s = State(buf: buf)
         s.maxErrors = maxErrors
+        s.progress = progress
         s.run()
         let incidents = s.finish()
         let chosen = incidents.first { $0.strength == .strong && !$0.recovered }
@@ -147,6 +148,7 @@ public struct RootCauseScanner {
         /// The last 4096 lines seen (n, start, end), so an incident can pin lines it looks back on.
         var ring = [(Int, Int, Int, Int)](repeating: (-1, 0, 0, 0), count: 4096)
         var inOutput = false
+        var progress: ((Int) -> Void)?
         var lineCount = 0
         var errors: [Int] = []
         var incidents: [Incident] = []
@@ -233,6 +235,7 @@ public struct RootCauseScanner {
                 line(n, start, end)
                 n += 1
                 start = end + 1
+                if n & 0xFFFF == 0 { progress?(start) }
             }
             lineCount = n
         }
