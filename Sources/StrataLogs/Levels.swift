@@ -281,7 +281,8 @@ extension LineParser {
             }
             return isContinuation(p, from: inner.payload) ? nil : .info
         }
-        // An exception line on its own (the end of a traceback): an error.
-        return isExceptionName(p, from: 0) ? .error : nil
+        // A line without a header (a traceback frame, an exception line, a wrapped message)
+        // belongs to the record above it, so that a whole traceback folds as one.
+        return nil
     }
 }

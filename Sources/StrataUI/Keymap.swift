@@ -78,19 +78,19 @@ public enum ActionRegistry {
         ActionSpec("lineage.deeper", ["+"], "Lineage: one more hop", [.browser]),
         ActionSpec("lineage.shallower", ["-"], "Lineage: one hop less", [.browser]),
         // DAG page and log viewer (issue #5)
-        ActionSpec("dag.why", ["w"], "Why the run failed: the root task's log at the root cause", [.dag], hint: true),
+        ActionSpec("dag.why", ["w"], "Why the run failed: the cause in its log", [.dag], hint: true),
         ActionSpec("log.error.next", ["e"], "Next error", [.log], hint: true),
         ActionSpec("log.error.previous", ["E"], "Previous error", [.log]),
         ActionSpec("log.warning.next", ["w"], "Next warning", [.log]),
         ActionSpec("log.warning.previous", ["W"], "Previous warning", [.log]),
         ActionSpec("log.root", ["r"], "Jump to the root cause of the failure", [.log], hint: true),
-        ActionSpec("log.search.forward", ["/"], "Search forward (regex); matches are highlighted in place", [.log], hint: true),
+        ActionSpec("log.search.forward", ["/"], "Search forward (regex), matches highlighted", [.log], hint: true),
         ActionSpec("log.search.backward", ["?"], "Search backward (regex); F1 shows help here", [.log]),
         ActionSpec("log.match.next", ["n"], "Next match of the search", [.log]),
         ActionSpec("log.match.previous", ["N"], "Previous match of the search", [.log]),
-        ActionSpec("log.follow", ["F"], "Follow the end as the file grows (scroll up pauses, G resumes)", [.log], hint: true),
-        ActionSpec("log.fold", ["z"], "Fold or unfold the record under the cursor (a whole traceback)", [.log]),
-        ActionSpec("log.wrap", ["s"], "Wrap long lines on/off (h/l scroll sideways when off)", [.log]),
+        ActionSpec("log.follow", ["F"], "Follow new lines (up pauses, G resumes)", [.log], hint: true),
+        ActionSpec("log.fold", ["z"], "Fold/unfold the record (a whole traceback)", [.log]),
+        ActionSpec("log.wrap", ["s"], "Wrap long lines on/off (else h/l scroll)", [.log]),
         ActionSpec("log.filter", ["f"], "Show only WARNING and above / everything", [.log], hint: true),
         ActionSpec("log.time", ["t"], "Jump to a time (2026-11-22T03:14, 03:14:15)", [.log]),
         // Prompts
@@ -131,9 +131,11 @@ public struct Keymap: Sendable {
     public func hints(for screen: ScreenKind) -> [(key: String, label: String)] {
         // A global action whose key this screen takes for itself is not offered here.
         let own = Set(specs.filter { $0.screens.contains(screen) && !$0.screens.contains(.global) }.flatMap(\.keys))
-        return specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) && !$0.keys.isEmpty }
-            .filter { $0.screens.contains(screen) || !own.contains($0.keys[0]) }
-            .map { (Self.keyLabel($0.keys[0]), Self.shortLabel($0.name)) }
+        return specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) }
+            .compactMap { spec in
+                let key = spec.screens.contains(screen) ? spec.keys.first : spec.keys.first { !own.contains($0) }
+                return key.map { (Self.keyLabel($0), Self.shortLabel(spec.name)) }
+            }
     }
 
     static func keyLabel(_ k: Key) -> String {
@@ -141,6 +143,7 @@ public struct Keymap: Sendable {
         case .enter: "Enter"
         case .escape: "Esc"
         case .tab: "Tab"
+        case .function(let n): "F\(n)"
         default: k.description
         }
     }

@@ -446,8 +446,9 @@ public final class LogScreen: Screen {
             o = nextVisible(after: line)
         }
         // Scrollbar by byte position: line counts of an unindexed file are unknown.
-        let span = max(1, bottom - top)
-        let rowsPerByte = Double(body.height) / Double(span)
+        let shownEnd = min(file.size, file.lineEnd(from: bottom) + 1)
+        guard top > 0 || shownEnd < file.size else { return }
+        let rowsPerByte = Double(body.height) / Double(max(1, shownEnd - top))
         grid.scrollbar(x: inner.maxX - 1, y: body.y, rows: body.height,
                        total: max(body.height, Int(Double(file.size) * rowsPerByte)), top: Int(Double(top) * rowsPerByte),
                        style: s.border)
@@ -493,7 +494,7 @@ public final class LogScreen: Screen {
     private func renderStatus(into grid: inout Grid, y: Int, x: Int, width: Int, _ s: Styles) {
         var parts: [String] = []
         let count = file.indexedLineCount
-        parts.append(file.fullyIndexed ? "\(count) lines" : "\(count)+ lines (indexing)")
+        parts.append(file.fullyIndexed ? (count == 1 ? "1 line" : "\(count) lines") : "\(count)+ lines (indexing)")
         if let a = root.analysis {
             if let r = a.rootCause { parts.append("root cause line \(r.line): \(r.kind)  r jumps") } else { parts.append("no failure found") }
         } else {
