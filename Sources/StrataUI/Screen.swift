@@ -29,6 +29,10 @@ public struct RenderContext {
     /// Stage id → position, for stage colours.
     public var stagePositions: [String: Int]
 
+    public init(styles: Styles, stagePositions: [String: Int]) {
+        self.styles = styles; self.stagePositions = stagePositions
+    }
+
     public func stageStyle(_ stage: String?) -> Style {
         guard let stage, let p = stagePositions[stage] else { return styles.muted }
         return styles.stage(p)
