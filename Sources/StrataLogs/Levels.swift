@@ -1,3 +1,5 @@
+import Foundation
+
 /// How serious a line is. Continuation lines (traceback frames, wrapped messages) take the
 /// level of the record they belong to.
 public enum LogLevel: Int, Comparable, Sendable, Codable, CaseIterable {
@@ -103,17 +105,21 @@ public enum LineParser {
     public static func header(_ p: UnsafeRawBufferPointer) -> LineHeader? {
         let c0 = b(p, 0)
         if c0 == 0x5B { // [
-            // Airflow 2: [ts] {src} LEVEL - msg
-            var j = 1
-            while j < min(p.count, 48) && p[j] != 0x5D { j += 1 }
-            guard j < p.count, p[j] == 0x5D else { return dbtBracket(p) }
+            // Airflow 2: [ts] {src} LEVEL - msg. The usual timestamp is 28 or 23 bytes long:
+            // look there first, then search.
+            var j: Int
+            if b(p, 29) == 0x5D { j = 29 } else if b(p, 24) == 0x5D { j = 24 } else {
+                guard let base = p.baseAddress, p.count > 1,
+                      let q = memchr(base + 1, 0x5D, min(p.count, 48) - 1) else { return dbtBracket(p) }
+                j = base.distance(to: q)
+            }
             let ts = 1..<j
             var k = j + 1
             if b(p, k) == 0x20 && b(p, k + 1) == 0x7B { // " {"
                 k += 2
                 let limit = min(p.count, k + 120)
-                while k < limit && p[k] != 0x7D { k += 1 }
-                guard k < limit else { return nil }
+                guard k < limit, let base = p.baseAddress, let q = memchr(base + k, 0x7D, limit - k) else { return nil }
+                k = base.distance(to: q)
                 k += 1
                 if b(p, k) == 0x20, let (lvl, n) = levelWord(p, k + 1) {
                     var pay = k + 1 + n
@@ -227,6 +233,12 @@ public enum LineParser {
     /// an Airflow record, dbt console's `[WARNING]`).
     public static func innerLevel(_ p: UnsafeRawBufferPointer, from i: Int) -> (level: LogLevel?, payload: Int) {
         guard i < p.count else { return (nil, i) }
+        // Only these can start a header: a digit (timestamp), [ { and the capitals of level
+        // words and glog prefixes. Most messages start otherwise: answer at once.
+        switch p[i] {
+        case 0x30...0x39, 0x5B, 0x7B, 0x43, 0x44, 0x45, 0x46, 0x49, 0x54, 0x57: break
+        default: return (nil, i)
+        }
         let rest = UnsafeRawBufferPointer(rebasing: p[i...])
         if let h = header(rest), h.format != .plain || h.level != nil {
             return (h.level, i + h.payload)

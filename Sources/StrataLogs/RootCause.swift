@@ -240,13 +240,15 @@ public struct RootCauseScanner {
             lineCount = n
         }
 
+        var lineCountSoFar = 0
+
         mutating func line(_ n: Int, _ start: Int, _ end: Int) {
+            lineCountSoFar = n
             let headLen = min(end - start, 512)
             let head = UnsafeRawBufferPointer(rebasing: buf[start..<(start + headLen)])
             var level = prevLevel
             var own = false
             var payload = start
-            var innerPlain = false
             if let h = LineParser.header(head) {
                 if n < 2000 { formatVotes[h.format, default: 0] += 1 }
                 payload = start + min(h.payload, headLen)
@@ -262,7 +264,6 @@ public struct RootCauseScanner {
                     } else {
                         level = l; own = true
                     }
-                    innerPlain = true
                 } else {
                     level = prevLevel == .none ? .info : prevLevel
                     if h.format == .dbtConsole || h.format == .kubernetes { level = .info }
@@ -276,7 +277,7 @@ public struct RootCauseScanner {
             // Cheap path: an INFO (or lower) record with a plain message is looked at only for
             // the few prefixes that matter, unless a structure (traceback, Java trace) is open.
             let structureOpen = tbOpen || tbException != nil || jHead != nil || dbtHeader != nil
-            if innerPlain && own && level < .warning && !structureOpen && pending.isEmpty
+            if own && level < .warning && !structureOpen && pending.isEmpty
                 && !Self.looksLikeContinuation(buf, payload, end) {
                 cheapChecks(l)
                 prev = l
@@ -293,7 +294,9 @@ public struct RootCauseScanner {
             let rest = UnsafeRawBufferPointer(rebasing: buf[p..<min(end, p + 40)])
             if LineParser.has(rest, 0, "at ") || LineParser.has(rest, 0, "Caused by") || LineParser.has(rest, 0, "...")
                 || LineParser.has(rest, 0, "Driver stacktrace") || LineParser.has(rest, 0, "Traceback") { return true }
-            // A Java exception head: a dotted class name ending in Exception/Error before ':'.
+            // A Java exception head: a dotted class name ending in Exception/Error before ':'
+            // (package names start in lower case; py4j prefixes ": ").
+            guard (c >= 0x61 && c <= 0x7A) || c == 0x3A else { return LineParser.has(rest, 0, "Exception in thread") }
             var i = p
             var dot = false
             while i < end && i - p < 160 {
@@ -309,6 +312,13 @@ public struct RootCauseScanner {
         /// The checks every line gets, however plain.
         mutating func cheapChecks(_ l: Line) {
             let p = UnsafeRawBufferPointer(rebasing: buf[l.payload..<min(l.end, l.payload + 64)])
+            // Every prefix below starts with one of these capitals.
+            switch p.first ?? 0 {
+            case 0x43, 0x44, 0x45, 0x4B, 0x4F, 0x50, 0x52, 0x54: break
+            default:
+                if inOutput { noteOutput(l) }
+                return
+            }
             if LineParser.has(p, 0, "Output:") { outputLines.removeAll(); recentErrorish.removeAll(); inOutput = true; return }
             if LineParser.has(p, 0, "Command exited with return code") || LineParser.has(p, 0, "Task exited with return code")
                 || LineParser.has(p, 0, "Traceback (most recent call last)") || LineParser.has(p, 0, "ERROR")
@@ -327,14 +337,40 @@ public struct RootCauseScanner {
             if outputLines.count > 64 { outputLines.removeFirst(outputLines.count - 64) }
         }
 
-        func containsCI(_ l: Line, _ needle: String) -> Bool {
-            payloadText(l).range(of: needle, options: .caseInsensitive) != nil
+        /// Whether the message of `l` (its first 2000 bytes) contains `needle`, byte for byte;
+        /// with `ci`, ignoring ASCII case (the needle is lowercase). Foundation's string search
+        /// costs microseconds a call; this costs nanoseconds.
+        func has(_ l: Line, _ needle: StaticString, ci: Bool = false) -> Bool {
+            Self.find(buf, from: l.payload, to: min(l.end, l.payload + 2000), needle, ci: ci)
+        }
+
+        static func find(_ buf: UnsafeRawBufferPointer, from: Int, to: Int, _ needle: StaticString, ci: Bool = false) -> Bool {
+            let n = needle.utf8CodeUnitCount
+            guard n > 0, to - from >= n else { return false }
+            let w = needle.utf8Start
+            let first = w[0]
+            var i = from
+            let last = to - n
+            while i <= last {
+                let c = buf[i]
+                if c == first || ci && c | 0x20 == first {
+                    var k = 1
+                    while k < n {
+                        let d = buf[i + k]
+                        if d != w[k] && !(ci && d | 0x20 == w[k] && w[k] >= 0x61 && w[k] <= 0x7A) { break }
+                        k += 1
+                    }
+                    if k == n { return true }
+                }
+                i += 1
+            }
+            return false
         }
 
         mutating func add(_ i: Incident) {
             for k in i.chain + [i.root] + i.extra { pin(k) }
             incidents.append(i)
-            if i.strength >= .weak { pending.append(incidents.count - 1); pendingUntil = (i.root) + 400 }
+            if i.strength >= .weak { pending.append(incidents.count - 1); pendingUntil = lineCountSoFar + 400 }
         }
 
         mutating func full(_ l: Line) {
@@ -343,10 +379,11 @@ public struct RootCauseScanner {
             let trimmed = text.drop { $0 == " " || $0 == "\t" }
             let isBlank = trimmed.isEmpty
 
-            // Recovery of earlier incidents.
-            if !pending.isEmpty {
-                if l.n > pendingUntil { pending.removeAll() }
-                else if Self.isRecovery(text) {
+            // Recovery of earlier incidents, including one this very line closes (a traceback
+            // ends at the record that says the retry worked).
+            if !pending.isEmpty && l.n > pendingUntil { pending.removeAll() }
+            defer {
+                if !pending.isEmpty && l.level < .error && isRecovery(l) {
                     for i in pending { incidents[i].recovered = true }
                     pending.removeAll()
                 }
@@ -446,16 +483,16 @@ public struct RootCauseScanner {
             if trimmed.hasPrefix("Output:") { outputLines.removeAll(); recentErrorish.removeAll(); inOutput = true; return }
 
             // --- single-line families ----------------------------------------------------------
-            if let kind = Self.singleLineKind(text, level: l.level) {
+            if let kind = singleLineKind(l) {
                 var chain: [Int] = []
                 var root = l.n
                 if kind == "sigterm", let before = recentExternal { root = before; chain = [l.n] }
                 add(Incident(root: root, kind: kind, chain: chain, strength: .strong))
                 return
             }
-            if text.contains("externally set to") { recentExternal = l.n }
+            if has(l, "externally set to") { recentExternal = l.n }
             // Postgres: ERROR:  message, then LINE n:
-            if trimmed.hasPrefix("ERROR:") && l.level >= .error || trimmed.contains("ERROR:  ") {
+            if trimmed.hasPrefix("ERROR:") && l.level >= .error || has(l, "ERROR:  ") {
                 pgError = l.n
                 if !l.own { add(Incident(root: l.n, kind: "warehouse_error", chain: [], strength: .weak)) }
             }
@@ -471,7 +508,7 @@ public struct RootCauseScanner {
             }
 
             // Relayed tool output: remember lines that explain a failure.
-            if l.level >= .error || Self.errorish(text) {
+            if l.level >= .error || errorish(l) {
                 recentErrorish.append(l.n)
                 if recentErrorish.count > 16 { recentErrorish.removeFirst() }
             }
@@ -479,7 +516,7 @@ public struct RootCauseScanner {
 
             // --- generic error records -------------------------------------------------------
             if l.own && l.level >= .error {
-                add(Incident(root: l.n, kind: "error", chain: [], strength: Self.isNoise(text) ? .noise : .weak))
+                add(Incident(root: l.n, kind: "error", chain: [], strength: isNoise(l) ? .noise : .weak))
             }
         }
         var recentExternal: Int?
@@ -580,10 +617,9 @@ public struct RootCauseScanner {
 
         // MARK: Text rules
 
-        static func isRecovery(_ t: Substring) -> Bool {
-            let lower = t.lowercased()
-            return lower.contains("succeeded after") || lower.contains("recovered") || lower.contains("retry succeeded")
-                || lower.contains("succeeded on retry") || lower.contains("succeeded on attempt") || lower.contains("reconnected")
+        func isRecovery(_ l: Line) -> Bool {
+            has(l, "succeeded after", ci: true) || has(l, "recovered", ci: true) || has(l, "retry succeeded", ci: true)
+                || has(l, "succeeded on retry", ci: true) || has(l, "succeeded on attempt", ci: true) || has(l, "reconnected", ci: true)
         }
 
         static func isDbtHeader(_ t: Substring) -> Bool {
@@ -602,12 +638,17 @@ public struct RootCauseScanner {
 
         static func isBlankLine(_ s: String) -> Bool { s.allSatisfy { $0 == " " || $0 == "\t" } }
 
-        static func errorish(_ t: Substring) -> Bool {
-            let lower = t.lowercased()
-            for w in ["error", "fatal", "failed", "exception", "denied", "not found", "no such file", "cannot", "can't", "missing", "killed", "refused"] where lower.contains(w) {
-                return true
-            }
-            return false
+        func errorish(_ l: Line) -> Bool {
+            has(l, "error", ci: true) || has(l, "fatal", ci: true) || has(l, "failed", ci: true) || has(l, "exception", ci: true)
+                || has(l, "denied", ci: true) || has(l, "not found", ci: true) || has(l, "no such file", ci: true)
+                || has(l, "cannot", ci: true) || has(l, "can't", ci: true) || has(l, "missing", ci: true)
+                || has(l, "killed", ci: true) || has(l, "refused", ci: true)
+        }
+
+        func isNoise(_ l: Line) -> Bool {
+            has(l, "openlineage", ci: true) || has(l, "Failed to emit") || has(l, "upstream_failed") || has(l, "Marking run <")
+                || has(l, "Task failed with exception") || has(l, "Failed to execute job") || has(l, "DeprecationWarning")
+                || has(l, "heartbeat", ci: true)
         }
 
         static func isNoise(_ t: Substring) -> Bool {
@@ -649,23 +690,23 @@ public struct RootCauseScanner {
                 || name.contains("Exception$") || name.hasSuffix("Failure")
         }
 
-        static func singleLineKind(_ t: Substring, level: LogLevel) -> String? {
-            if t.contains("OOMKilled") || t.contains("java.lang.OutOfMemoryError") && !t.hasPrefix("Caused by")
-                || t.contains("exceeding memory limits") || t.contains("Out of memory: Killed process")
-                || t.contains("exit code 137") || t.contains("exit code: 137") || t.contains("exitCode=137") || t.contains("Exit code: 137")
-                || t.contains("SIGKILL") && level >= .warning {
+        func singleLineKind(_ l: Line) -> String? {
+            let level = l.level
+            if has(l, "OOMKilled") || has(l, "java.lang.OutOfMemoryError") && !has(l, "Caused by")
+                || has(l, "exceeding memory limits") || has(l, "Out of memory: Killed process")
+                || has(l, "exit code 137") || has(l, "exit code: 137") || has(l, "exitCode=137") || has(l, "Exit code: 137")
+                || level >= .warning && has(l, "SIGKILL") {
                 return "oom"
             }
-            if t.contains("Received SIGTERM") || t.contains("received SIGTERM") || t.contains("Task received SIGTERM") {
-                return "sigterm"
+            if has(l, "eceived SIGTERM") || has(l, "Task received SIGTERM") { return "sigterm" }
+            if has(l, "zombie", ci: true) {
+                return level >= .warning || has(l, "Detected") ? "zombie" : nil
             }
-            if t.contains("zombie") || t.contains("Zombie") || (level >= .error && (t.contains("heartbeat") || t.contains("Heartbeat"))
-                && (t.contains("time limit") || t.contains("timed out") || t.contains("exceeded") || t.contains("has not"))) {
-                return level >= .warning || t.contains("Detected") ? "zombie" : nil
+            if level >= .error && has(l, "heartbeat", ci: true)
+                && (has(l, "time limit") || has(l, "timed out") || has(l, "exceeded") || has(l, "has not")) {
+                return "zombie"
             }
-            if t.contains("Sensor has timed out") || t.contains("AirflowSensorTimeout") && level >= .error {
-                return "timeout"
-            }
+            if has(l, "Sensor has timed out") || level >= .error && has(l, "AirflowSensorTimeout") { return "timeout" }
             return nil
         }
     }
