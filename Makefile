@@ -58,6 +58,7 @@ bench-logs-build:
 
 bench-logs: bench-logs-build
 	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
-		&& ./.build/release/log-bench $(LOG_ARGS) | tee data/last-log-run.md
+		&& ./.build/release/log-bench $(LOG_ARGS) | tee data/last-log-run.md \
+		&& bash log-tmux.sh data/airflow-1024mb.log ../.build/release/strata | tee -a data/last-log-run.md
 
 bench-all: bench bench-ui

@@ -5,7 +5,8 @@ import StrataTerminal
 import StrataUI
 
 /// `make bench-logs`: root cause on a generated 1 GB Airflow-style log against `grep -c ERROR`
-/// (same run, warm cache), the viewer's first screen and memory, and lnav opening the same file.
+/// (same run, warm cache) and the viewer in process; `log-tmux.sh` then times strata and lnav
+/// opening the same file in tmux.
 @main
 struct LogBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,6 @@ struct LogBench: ParsableCommand {
     @Option(help: "Where the generated log goes.") var data = "data"
     @Option(help: "Timed runs per command (the median is reported).") var runs = 5
     @Option(help: "The strata binary (release).") var strata = "../.build/release/strata"
-    @Flag(help: "Skip the tmux measurements (strata and lnav opening the file).") var noTmux = false
 
     mutating func run() throws {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
@@ -77,41 +77,13 @@ struct LogBench: ParsableCommand {
         print("| `G` (end of file) + frame | \(ms(bottom)) |")
         print("| `g` (back to the top) + frame | \(ms(top)) |")
         print("")
-        if !noTmux { tmuxComparison(path: path, expected: expected) }
+        // strata and lnav opening the file in tmux: Benchmarks/log-tmux.sh (make bench-logs runs it).
     }
+}
 
-    func tmuxComparison(path: String, expected: Generator.Expected) {
-        print("## strata and lnav opening the file in tmux (120x40, warm cache)\n")
-        print("Time until the first lines of the file are on screen (tmux polled every 10 ms), then the")
-        print("peak resident memory (VmHWM of the process) after the steps listed.\n")
-        print("| viewer | first screen | peak RSS after first screen | after `G` | after the whole file is read | notes |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        let abs = URL(fileURLWithPath: path).standardizedFileURL.path
-        // strata: first frame, G, then wait for the background root-cause scan and press r.
-        if let s = Tmux.open(command: "env LANG=C.UTF-8 TERM=xterm-256color '\(URL(fileURLWithPath: strata).standardizedFileURL.path)' log '\(abs)'",
-                             process: "strata", ready: { $0.contains("│    1  [") || $0.contains("│   1  [") || $0.contains(" 1  [2026") }) {
-            let rss1 = s.peakRSS()
-            s.keys("G"); s.wait(timeout: 10) { $0.contains("last line of the generated log") }
-            let rss2 = s.peakRSS()
-            let found = s.wait(timeout: 120) { $0.contains("root cause line \(expected.rootLine)") }
-            s.keys("r"); _ = s.wait(timeout: 10) { $0.contains("▶") }
-            let rss3 = s.peakRSS()
-            print("| strata log | \(ms(s.firstScreen)) | \(mb(rss1)) | \(mb(rss2)) | \(mb(rss3)) | root cause \(found ? "found in the background, `r` lands on it" : "not found within 120 s") |")
-            s.close()
-        }
-        if let s = Tmux.open(command: "env LANG=C.UTF-8 TERM=xterm-256color lnav '\(abs)'", process: "lnav",
-                             ready: { $0.contains("INFO - starting task attempt") || $0.contains("{taskinstance.py") }) {
-            let rss1 = s.peakRSS()
-            s.keys("G"); _ = s.wait(timeout: 120) { $0.contains("last line of the generated log") }
-            let rss2 = s.peakRSS()
-            // lnav indexes the whole file up front; give it time to finish.
-            Thread.sleep(forTimeInterval: 5)
-            let rss3 = s.peakRSS()
-            print("| lnav \(shell("lnav -V").trimmingCharacters(in: .whitespacesAndNewlines)) | \(ms(s.firstScreen)) | \(mb(rss1)) | \(mb(rss2)) | \(mb(rss3)) | |")
-            s.close()
-        }
-        print("")
-    }
+/// print, flushed at once (the report is piped into tee; a stuck step must not hide the rest).
+func print(_ s: String = "") {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
 }
 
 func time(_ body: () -> Void) -> Double {
@@ -135,53 +107,4 @@ func shell(_ command: String) -> String {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
-}
-
-/// A program in a detached tmux session on its own server socket.
-final class Tmux {
-    let socket: String
-    var firstScreen = 0.0
-    var pid: Int32 = 0
-
-    init(socket: String) { self.socket = socket }
-
-    static func open(command: String, process: String, ready: (String) -> Bool) -> Tmux? {
-        let t = Tmux(socket: "strata-logbench-\(getpid())-\(process)")
-        let start = DispatchTime.now().uptimeNanoseconds
-        shell("tmux -L \(t.socket) new-session -d -x 120 -y 40 \"\(command)\"")
-        guard t.wait(timeout: 60, ready) else {
-            print("| \(process) | did not show the file within 60 s | | | | |")
-            t.close(); return nil
-        }
-        t.firstScreen = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let panePid = shell("tmux -L \(t.socket) display -p '#{pane_pid}'").trimmingCharacters(in: .whitespacesAndNewlines)
-        // The pane runs env, which execs the program: the pane's pid is the program's.
-        t.pid = Int32(panePid) ?? 0
-        return t
-    }
-
-    func capture() -> String { shell("tmux -L \(socket) capture-pane -p") }
-
-    @discardableResult
-    func wait(timeout: Double, _ cond: (String) -> Bool) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if cond(capture()) { return true }
-            usleep(10_000)
-        }
-        return false
-    }
-
-    func keys(_ k: String) { shell("tmux -L \(socket) send-keys \(k)") }
-
-    /// VmHWM of the program, in kB.
-    func peakRSS() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
-        }
-        return nil
-    }
-
-    func close() { shell("tmux -L \(socket) kill-server 2>/dev/null") }
 }
