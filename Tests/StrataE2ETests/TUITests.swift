@@ -47,7 +47,9 @@ struct TUITests {
         #expect(grid.contains("broke at dbt_build_marts_orders"))
         try t.send("L")
         let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00 · attempt 1")
-        #expect(log.contains("AirflowException"))
+        // The viewer lands on the root cause: the warehouse message under dbt's Database Error.
+        #expect(log.contains("64▶"))
+        #expect(log.contains("SQL compilation error"))
     }
 
     @Test func helpListsTheKeysOfTheScreen() throws {
