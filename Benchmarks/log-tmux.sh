@@ -18,7 +18,7 @@ run() { # name command ready-pattern
     tmux -L "$sock" kill-server 2>/dev/null
     local t0=$(now)
     tmux -L "$sock" new-session -d -x 120 -y 40 "$2" </dev/null >/dev/null 2>&1
-    if ! waitfor "$3" 60; then echo "| $1 | not shown within 60 s | | | | |"; return; fi
+    if ! waitfor "$3" 60; then echo "| $1 | not shown within 60 s | | | | |"; tmux -L "$sock" kill-server 2>/dev/null; return; fi
     local first=$(( ($(now) - t0) / 1000000 ))
     local pid=$(tmux -L "$sock" display -p '#{pane_pid}')
     local r1=$(hwm "$pid")
