@@ -15,12 +15,15 @@
 #                     list (105 MB). ~7 min. Builds the release strata into .build-release.
 #   make bench-import `strata import dbt` (release) on a generated 20,000-model manifest, wall time
 #                     and peak RSS, beside python3's json.load of the same file (IMPORT_ARGS)
+#   make bench-logs   log root cause vs grep -c ERROR on a generated 1 GB Airflow log, the viewer's
+#                     first screen and memory, lnav beside it (first run writes Benchmarks/data/
+#                     airflow-1024mb.log, ~1 GB). LOG_ARGS passes options (--megabytes, --runs).
 #   make bench-all    bench, then bench-ui
 #
 # Pass options with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--budget 0.5 --no-peers"`
 # (`Benchmarks/.build/release/search-latency --help` lists them); UI_ARGS for bench-ui
-# (`Benchmarks/.build/release/ui-latency --help`); LINEAGE_ARGS for bench-lineage
-# (`Benchmarks/.build/release/lineage-closure --help`).
+# (`Benchmarks/.build/release/ui-latency --help`); LINEAGE_ARGS for bench-lineage, IMPORT_ARGS for
+# bench-import, LOG_ARGS for bench-logs (each tool's `--help` lists its options).
 
 SHELL := /bin/bash
 BENCH_DIR := Benchmarks
@@ -28,8 +31,9 @@ BENCH_ARGS ?=
 UI_ARGS ?=
 LINEAGE_ARGS ?=
 IMPORT_ARGS ?=
+LOG_ARGS ?=
 
-.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-lineage bench-lineage-build bench-all bench-import
+.PHONY: bench bench-data bench-ordo bench-build bench-ui bench-ui-build bench-lineage bench-lineage-build bench-all bench-import bench-logs bench-logs-build
 
 # The touch makes SwiftPM re-read the manifests: without it, after the main package moves or
 # deletes a source file, the benchmark package can keep a stale build plan ("missing inputs").
@@ -67,6 +71,16 @@ bench-lineage-build:
 bench-lineage: bench-lineage-build
 	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
 		&& ./.build/release/lineage-closure $(LINEAGE_ARGS) | tee data/last-lineage-run.md
+
+bench-logs-build:
+	touch $(BENCH_DIR)/Package.swift
+	swift build -c release --product strata
+	cd $(BENCH_DIR) && swift build -c release --product log-bench
+
+bench-logs: bench-logs-build
+	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
+		&& ./.build/release/log-bench $(LOG_ARGS) | tee data/last-log-run.md \
+		&& bash log-tmux.sh data/airflow-1024mb.log ../.build/release/strata | tee -a data/last-log-run.md
 
 bench-all: bench bench-ui
 

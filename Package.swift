@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "StrataUI", targets: ["StrataUI"]),
         .library(name: "StrataTerminal", targets: ["StrataTerminal"]),
         .library(name: "StrataLineage", targets: ["StrataLineage"]),
+        // For the log benchmarks in Benchmarks/.
+        .library(name: "StrataLogs", targets: ["StrataLogs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -34,14 +36,16 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         .target(name: "CursesShim", dependencies: ["CNCursesW"]),
         .target(name: "StrataCurses", dependencies: ["StrataTerminal", "CNCursesW", "CursesShim"]),
+        // zlib, for .gz logs and dbt manifests saved as .json.gz.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Logs: the mapped file and its lazy line index, formats and levels, root cause. No UI, no SQL.
+        .target(name: "StrataLogs", dependencies: ["StrataTerminal", "CZlib"]),
         .target(
             name: "StrataCatalog",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Diagnostics (FILE:LINE: message), YAML read with line numbers, "did you mean" hints.
         .target(name: "StrataYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // zlib, for dbt manifests saved as .json.gz.
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "StrataImport",
             dependencies: ["StrataCatalog", "StrataYAML", "CZlib", .product(name: "Yams", package: "Yams")]
@@ -51,12 +55,12 @@ let package = Package(
         // App state, actions, keymap, screens and themes; renders into a Grid, never calls ncurses.
         .target(
             name: "StrataUI",
-            dependencies: ["StrataTerminal", "StrataCatalog", "StrataLineage", "StrataYAML", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StrataTerminal", "StrataCatalog", "StrataLineage", "StrataLogs", "StrataYAML", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataCatalog", "StrataImport", "StrataLineage", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal",
+                "StrataCatalog", "StrataImport", "StrataLineage", "StrataYAML", "StrataUI", "StrataCurses", "StrataTerminal", "StrataLogs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +79,7 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "StrataLineageTests", dependencies: ["StrataLineage", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
+        .testTarget(name: "StrataLogsTests", dependencies: ["StrataLogs", "StrataTestSupport"]),
         .testTarget(name: "StrataCursesTests", dependencies: ["StrataCurses"]),
         // Drives the built binary in tmux; depends on it so `swift test` builds it first.
         .testTarget(name: "StrataE2ETests", dependencies: ["strata", "StrataTestSupport"]),

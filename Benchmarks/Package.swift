@@ -80,6 +80,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench-logs`: root cause on a generated 1 GB Airflow log against grep -c ERROR, the
+        // viewer's first screen and memory, and lnav opening the same file.
+        .executableTarget(
+            name: "log-bench",
+            dependencies: [
+                .product(name: "StrataLogs", package: "strata"),
+                .product(name: "StrataUI", package: "strata"),
+                .product(name: "StrataTerminal", package: "strata"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // `make bench-ordo`: the same keystroke queries as ordo-one/benchmark benchmarks
         // (wall clock, malloc counts, baselines for regression checks).
         .executableTarget(

@@ -86,7 +86,7 @@ public final class App {
         case .resize(let w, let h):
             width = max(0, w); height = max(0, h)
         case .tick:
-            break
+            screen.tick()
         case .mouse(let m):
             handleMouse(m)
         case .key(let key):
@@ -125,9 +125,12 @@ public final class App {
                 apply(screen.perform(action, pageSize: screenArea.height))
             }
         case "logs.open":
-            if let log = screen.selectedLog { open(.log(path: log.path, title: log.title)) }
+            if let log = screen.selectedLog { open(.log(path: log.path, title: log.title, line: nil)) }
             else if let outcome = screen.perform(action, pageSize: screenArea.height) { apply(outcome) }
             else { toast = "no log here: select a task run (on a DAG page) or a task" }
+        case "dag.why":
+            guard let dag = screen as? DagScreen else { apply(screen.perform(action, pageSize: screenArea.height)); return }
+            why(dag)
         case "copy.id":
             if let id = screen.selectedEntityID {
                 effects.append(.copyToClipboard(id))
@@ -151,6 +154,29 @@ public final class App {
         case .none, .handled?: break
         case .open(let d)?: open(d)
         case .message(let m)?: toast = m
+        case .prompt(let label, let action, let text)?:
+            overlay = .line(LinePrompt(label: label, action: action, prompt: PromptText(text: text)))
+        }
+    }
+
+    /// The DAG page's why: the selected run (the newest failed one when the selected run did
+    /// not fail), its root failing task, and that task's log opened on the root-cause line.
+    private func why(_ dag: DagScreen) {
+        guard let run = dag.whyRun else { toast = "no failed run of this DAG"; return }
+        do {
+            let report = try WhyReport.make(catalog: catalog, dag: run.dagID, run: run.runID)
+            guard let task = report.rootTask else { toast = "no failed task in run \(run.runID)"; return }
+            guard let cause = report.causes[task], let log = cause.log else {
+                toast = "\(task) broke the run, but it has no log with a root cause"
+                return
+            }
+            let short = task.split(separator: ".").last.map(String.init) ?? task
+            open(.log(path: log, title: "why · \(short) · \(run.runID)", line: cause.line))
+            if screen is LogScreen {
+                toast = "\(short) broke the run: " + cause.summary
+            }
+        } catch {
+            toast = "why: \(error)"
         }
     }
 
@@ -160,6 +186,12 @@ public final class App {
         } else if quitAtHome {
             effects.append(.quit)
         }
+    }
+
+    /// Starts on `screen` instead of the stack map, with no history: `q` quits (`strata log FILE`).
+    public func start(on screen: Screen) {
+        back.removeAll(); forward.removeAll()
+        self.screen = screen
     }
 
     /// Opens a destination on top of the history (forward history is dropped, as in a browser).
@@ -183,7 +215,7 @@ public final class App {
         case .lineage(let id, let upstream, let depth):
             return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id, lineageFocus: upstream,
                                      lineageDepth: depth)
-        case .log(let path, let title): return try LogScreen(path: path, title: title)
+        case .log(let path, let title, let line): return try LogScreen(path: path, title: title, line: line)
         case .entity(let id):
             let e = try catalog.read { try $0.require(id) }
             switch e.kind {
@@ -242,6 +274,7 @@ public final class App {
         case .close: overlay = nil
         case .closeAnd(let outcome): overlay = nil; apply(outcome)
         case .run(let command): overlay = nil; run(command: command)
+        case .submit(let action, let text): overlay = nil; apply(screen.submit(action, text: text))
         }
     }
 

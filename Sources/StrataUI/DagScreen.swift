@@ -10,6 +10,8 @@ public final class DagScreen: Screen {
     let depths: [String: Int]
     /// Oldest first, as the grid shows them.
     let runs: [DagRun]
+    /// Per run, its root failing tasks (`RootFailures`), read once when the page opens.
+    let rootsPerRun: [[String]]
     var row = ListCursor(count: 0)
     var column = 0
     var gridArea = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -17,11 +19,11 @@ public final class DagScreen: Screen {
     var firstColumn = 0
 
     public init(catalog: Catalog, dagID: String, runLimit: Int = 14) throws {
-        (detail, runs) = try catalog.read { r in
+        (detail, runs, rootsPerRun) = try catalog.read { r in
             let d = try r.detail(dagID, runLimit: runLimit)
             guard d.entity.kind == .dag else { throw CatalogError.unknownEntity(id: dagID, suggestions: []) }
             let runs = try d.runs.reversed().compactMap { try r.dagRun(dagID: dagID, runID: $0.runID) }
-            return (d, runs)
+            return (d, runs, try runs.map { try r.rootFailures(of: $0) })
         }
         tasks = detail.tasks ?? []
         var depths: [String: Int] = [:]
@@ -30,7 +32,7 @@ public final class DagScreen: Screen {
         row = ListCursor(count: tasks.count)
         column = max(0, runs.count - 1)
         // Start on the real failure of the newest failed run, if there is one.
-        if let run = runs.last, let root = Self.rootFailures(run, tasks: tasks).first,
+        if let root = rootsPerRun.last?.first,
            let i = tasks.firstIndex(where: { $0.entity.id == root }) {
             row.set(i)
         }
@@ -50,16 +52,10 @@ public final class DagScreen: Screen {
         return (log, "\(tasks[row.index].detail.taskID) · \(runs[column].runID) · attempt \(t.logs.count)")
     }
 
-    /// Failed task instances none of whose upstream tasks failed: where the run really broke
-    /// (tasks marked upstream_failed never ran; an all_done task that failed after an upstream
-    /// failure is a consequence, not a root).
-    static func rootFailures(_ run: DagRun, tasks: [DagTask]) -> [String] {
-        let state = Dictionary(run.tasks.map { ($0.taskID, $0.state) }, uniquingKeysWith: { a, _ in a })
-        var failedAbove: [String: Bool] = [:]
-        for t in tasks {
-            failedAbove[t.entity.id] = t.upstream.contains { state[$0] == "failed" || state[$0] == "upstream_failed" || failedAbove[$0] == true }
-        }
-        return tasks.filter { state[$0.entity.id] == "failed" && failedAbove[$0.entity.id] != true }.map(\.entity.id)
+    /// The run `w` explains: the selected one if it failed, else the newest failed run.
+    var whyRun: DagRun? {
+        if column < runs.count, runs[column].state == "failed" { return runs[column] }
+        return runs.last { $0.state == "failed" }
     }
 
     public func perform(_ action: String, pageSize: Int) -> Outcome? {
@@ -68,7 +64,7 @@ public final class DagScreen: Screen {
         case "move.left": column = max(0, column - 1); return .handled
         case "move.right": column = min(max(0, runs.count - 1), column + 1); return .handled
         case "item.open", "logs.open":
-            if let log = selectedLog { return .open(.log(path: log.path, title: log.title)) }
+            if let log = selectedLog { return .open(.log(path: log.path, title: log.title, line: nil)) }
             guard let t = selectedTaskRun else { return .message("no run selected") }
             if t.state == "upstream_failed" { return .message("\(t.state): this task never ran, so it has no log; look upstream") }
             return action == "item.open" ? .open(.entity(tasks[row.index].entity.id)) : .message("no log file for this task run")
@@ -156,7 +152,7 @@ public final class DagScreen: Screen {
             grid.put(tr.logs.isEmpty ? "" : "  L: log", x: x, y: area.y + 1, s.accent, maxWidth: area.maxX - x)
         }
         var line2 = "run \(run.runID) · \(run.state)"
-        let roots = Self.rootFailures(run, tasks: tasks)
+        let roots = rootsPerRun[column]
         if !roots.isEmpty {
             line2 += " · broke at " + roots.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: ", ")
         }

@@ -49,7 +49,7 @@ public enum ActionRegistry {
         ActionSpec("app.back", ["q", "esc"], "Go back (quit from the stack map)", [.global], hint: true),
         ActionSpec("history.back", ["backspace", "[", "alt-left"], "Back in history", [.global]),
         ActionSpec("history.forward", ["]", "alt-right"], "Forward in history", [.global]),
-        ActionSpec("help.toggle", ["?"], "Show the keys that work here", [.global], hint: true),
+        ActionSpec("help.toggle", ["?", "f1"], "Show the keys that work here", [.global], hint: true),
         ActionSpec("search.open", ["/"], "Search tables, DAGs, owners, tools, terms", [.global], hint: true),
         ActionSpec("search.next", ["n"], "Open the next result of the last search", [.global]),
         ActionSpec("search.previous", ["N"], "Open the previous result of the last search", [.global]),
@@ -78,6 +78,22 @@ public enum ActionRegistry {
         ActionSpec("lineage.deeper", ["+"], "Lineage: open one more level", [.browser]),
         ActionSpec("lineage.shallower", ["-"], "Lineage: open one level less", [.browser]),
         ActionSpec("lineage.failure", ["f"], "Lineage: open the log of the deepest failed task upstream", [.browser]),
+        // DAG page and log viewer (issue #5)
+        ActionSpec("dag.why", ["w"], "Why the run failed: the cause in its log", [.dag], hint: true),
+        ActionSpec("log.error.next", ["e"], "Next error", [.log], hint: true),
+        ActionSpec("log.error.previous", ["E"], "Previous error", [.log]),
+        ActionSpec("log.warning.next", ["w"], "Next warning", [.log]),
+        ActionSpec("log.warning.previous", ["W"], "Previous warning", [.log]),
+        ActionSpec("log.root", ["r"], "Jump to the root cause of the failure", [.log], hint: true),
+        ActionSpec("log.search.forward", ["/"], "Search forward (regex), matches highlighted", [.log], hint: true),
+        ActionSpec("log.search.backward", ["?"], "Search backward (regex); F1 shows help here", [.log]),
+        ActionSpec("log.match.next", ["n"], "Next match of the search", [.log]),
+        ActionSpec("log.match.previous", ["N"], "Previous match of the search", [.log]),
+        ActionSpec("log.follow", ["F"], "Follow new lines (up pauses, G resumes)", [.log], hint: true),
+        ActionSpec("log.fold", ["z"], "Fold/unfold the record (a whole traceback)", [.log]),
+        ActionSpec("log.wrap", ["s"], "Wrap long lines on/off (else h/l scroll)", [.log]),
+        ActionSpec("log.filter", ["f"], "Show only WARNING and above / everything", [.log], hint: true),
+        ActionSpec("log.time", ["t"], "Jump to a time (2026-11-22T03:14, 03:14:15)", [.log]),
         // Prompts
         ActionSpec("prompt.accept", ["enter"], "Open the result / run the command", [.prompt]),
         ActionSpec("prompt.cancel", ["esc", "ctrl-c"], "Close the prompt", [.prompt]),
@@ -114,8 +130,13 @@ public struct Keymap: Sendable {
 
     /// Hint-bar entries for `screen`: "key action" pairs, most useful first.
     public func hints(for screen: ScreenKind) -> [(key: String, label: String)] {
-        specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) && !$0.keys.isEmpty }
-            .map { (Self.keyLabel($0.keys[0]), Self.shortLabel($0.name)) }
+        // A global action whose key this screen takes for itself is not offered here.
+        let own = Set(specs.filter { $0.screens.contains(screen) && !$0.screens.contains(.global) }.flatMap(\.keys))
+        return specs.filter { $0.hint && ($0.screens.contains(screen) || $0.screens.contains(.global)) }
+            .compactMap { spec in
+                let key = spec.screens.contains(screen) ? spec.keys.first : spec.keys.first { !own.contains($0) }
+                return key.map { (Self.keyLabel($0), Self.shortLabel(spec.name)) }
+            }
     }
 
     static func keyLabel(_ k: Key) -> String {
@@ -123,6 +144,7 @@ public struct Keymap: Sendable {
         case .enter: "Enter"
         case .escape: "Esc"
         case .tab: "Tab"
+        case .function(let n): "F\(n)"
         default: k.description
         }
     }
@@ -137,6 +159,12 @@ public struct Keymap: Sendable {
         case "lineage.upstream": "lineage"
         case "pane.next": "pane"
         case "item.open": "open"
+        case "dag.why": "why"
+        case "log.error.next": "error"
+        case "log.root": "root cause"
+        case "log.search.forward": "search"
+        case "log.follow": "follow"
+        case "log.filter": "≥warn"
         default: action.split(separator: ".").last.map(String.init) ?? action
         }
     }

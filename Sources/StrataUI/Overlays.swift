@@ -7,6 +7,8 @@ enum OverlayResult: Equatable {
     case close
     case closeAnd(Outcome)
     case run(String)
+    /// The text of a screen's prompt, for `Screen.submit`.
+    case submit(action: String, text: String)
 }
 
 /// Something drawn over the current screen that takes the keyboard while open.
@@ -14,6 +16,7 @@ enum Overlay {
     case help(HelpOverlay)
     case search(SearchOverlay)
     case command(CommandOverlay)
+    case line(LinePrompt)
 
     mutating func key(_ key: Key, action: String?, app: App) -> OverlayResult {
         switch self {
@@ -26,6 +29,9 @@ enum Overlay {
         case .command(var c):
             defer { self = .command(c) }
             return c.key(key, action: action, app: app)
+        case .line(var l):
+            defer { self = .line(l) }
+            return l.key(key, action: action)
         }
     }
 
@@ -43,6 +49,7 @@ enum Overlay {
         case .help(let h): h.render(into: &grid, app: app)
         case .search(let s): s.render(into: &grid, app: app)
         case .command(let c): c.render(into: &grid, app: app)
+        case .line(let l): l.render(into: &grid, app: app)
         }
     }
 }
@@ -64,6 +71,30 @@ struct PromptText: Equatable {
             if case .char(let c) = key, action == nil { text.append(c); return true }
             return false
         }
+    }
+}
+
+/// A one-line prompt a screen asked for (the log viewer's `/`, `?` and time jump).
+struct LinePrompt {
+    var label: String
+    var action: String
+    var prompt: PromptText
+
+    mutating func key(_ key: Key, action: String?) -> OverlayResult {
+        switch action {
+        case "prompt.cancel": return .close
+        case "prompt.accept": return .submit(action: self.action, text: prompt.text)
+        default: _ = prompt.edit(key, action: action); return .keepOpen
+        }
+    }
+
+    func render(into grid: inout Grid, app: App) {
+        let s = app.context.styles
+        let y = grid.height - 1
+        grid.fill(Rect(x: 0, y: y, width: grid.width, height: 1), s.base)
+        let x = grid.put(label, x: 0, y: y, s.accent)
+        let used = grid.put(prompt.text, x: x, y: y, s.base, maxWidth: grid.width - x - 1)
+        grid.put("▏", x: x + used, y: y, s.accent)
     }
 }
 

@@ -6,6 +6,9 @@ public enum Outcome: Equatable {
     case handled
     case open(Destination)
     case message(String)
+    /// Ask for a line of text (a search pattern, a time); the answer comes back through
+    /// `Screen.submit(action, text:)`.
+    case prompt(label: String, action: String, text: String)
 }
 
 /// Somewhere the app can go. Entities open on the screen that suits their kind.
@@ -17,7 +20,8 @@ public enum Destination: Equatable, Sendable {
     case dag(String)
     /// A browser with the lineage pane focused on a node, `depth` levels open.
     case lineage(String, upstream: Bool, depth: Int = 1)
-    case log(path: String, title: String)
+    /// A log file; `line` (1-based) selects that line, otherwise the viewer lands on the root cause.
+    case log(path: String, title: String, line: Int? = nil)
 }
 
 /// Everything a screen needs to draw: styles and facts that do not change per frame.
@@ -25,6 +29,10 @@ public struct RenderContext {
     public var styles: Styles
     /// Stage id → position, for stage colours.
     public var stagePositions: [String: Int]
+
+    public init(styles: Styles, stagePositions: [String: Int]) {
+        self.styles = styles; self.stagePositions = stagePositions
+    }
 
     public func stageStyle(_ stage: String?) -> Style {
         guard let stage, let p = stagePositions[stage] else { return styles.muted }
@@ -48,11 +56,17 @@ public protocol Screen: AnyObject {
     func mouse(_ event: MouseEvent) -> Outcome?
     /// The log file of the selection, when it has one (for `L`).
     var selectedLog: (path: String, title: String)? { get }
+    /// The text typed at a prompt the screen asked for with `Outcome.prompt`.
+    func submit(_ action: String, text: String) -> Outcome?
+    /// Called about once a second while idle (follow mode, background work).
+    func tick()
 }
 
 extension Screen {
     public var selectedLog: (path: String, title: String)? { nil }
     public func mouse(_ event: MouseEvent) -> Outcome? { nil }
+    public func submit(_ action: String, text: String) -> Outcome? { nil }
+    public func tick() {}
 }
 
 /// A cursor over a list of rows with scrolling: the motion every list, tree and grid shares.

@@ -26,6 +26,10 @@ public struct Theme: Sendable, Equatable {
     public var logWarning: Color
     public var logError: Color
     public var logCritical: Color
+    /// Backgrounds of the log viewer's root-cause line (and its chain) and of search matches.
+    /// Optional in theme files: without them the viewer uses reverse video.
+    public var logRootBG: Color?
+    public var logMatchBG: Color?
     /// Monochrome themes draw with attributes only, like NO_COLOR.
     public var monochrome: Bool
 
@@ -35,13 +39,15 @@ public struct Theme: Sendable, Equatable {
                 stages: [Color] = [], ok: Color = .terminal, warn: Color = .terminal, fail: Color = .terminal,
                 running: Color = .terminal, skipped: Color = .terminal, upstreamFailed: Color = .terminal,
                 logDebug: Color = .terminal, logInfo: Color = .terminal, logWarning: Color = .terminal,
-                logError: Color = .terminal, logCritical: Color = .terminal, monochrome: Bool = false) {
+                logError: Color = .terminal, logCritical: Color = .terminal, logRootBG: Color? = nil,
+                logMatchBG: Color? = nil, monochrome: Bool = false) {
         self.name = name; self.description = description; self.background = background; self.text = text
         self.muted = muted; self.accent = accent; self.selectionFG = selectionFG; self.selectionBG = selectionBG
         self.border = border; self.title = title; self.stages = stages; self.ok = ok; self.warn = warn
         self.fail = fail; self.running = running; self.skipped = skipped; self.upstreamFailed = upstreamFailed
         self.logDebug = logDebug; self.logInfo = logInfo; self.logWarning = logWarning; self.logError = logError
         self.logCritical = logCritical; self.monochrome = monochrome
+        self.logRootBG = logRootBG; self.logMatchBG = logMatchBG
     }
 
     /// Used when no theme file can be read: readable on dark and light terminals alike.
@@ -65,7 +71,7 @@ public struct Theme: Sendable, Equatable {
     public func styles(noColor: Bool) -> Styles {
         if noColor || monochrome { return Styles.attributesOnly(stageCount: max(1, stages.count)) }
         let base = Style(fg: text, bg: background)
-        return Styles(
+        var styles = Styles(
             base: base, muted: base.with(fg: muted), accent: base.with(fg: accent, bold: true),
             selection: Style(fg: selectionFG, bg: selectionBG, bold: true), border: base.with(fg: border),
             title: base.with(fg: title, bold: true), heading: base.with(fg: accent, bold: true),
@@ -75,6 +81,9 @@ public struct Theme: Sendable, Equatable {
             upstreamFailed: base.with(fg: upstreamFailed),
             logDebug: base.with(fg: logDebug), logInfo: base.with(fg: logInfo), logWarning: base.with(fg: logWarning),
             logError: base.with(fg: logError, bold: true), logCritical: base.with(fg: logCritical, bold: true))
+        styles.logRoot = logRootBG.map { Style(fg: text, bg: $0, bold: true) } ?? base.with(bold: true, reverse: true)
+        styles.logMatch = logMatchBG.map { Style(fg: text, bg: $0, bold: true) } ?? base.with(reverse: true)
+        return styles
     }
 }
 
@@ -84,6 +93,9 @@ public struct Styles: Sendable, Equatable {
     public var stages: [Style]
     public var ok, warn, fail, running, skipped, upstreamFailed: Style
     public var logDebug, logInfo, logWarning, logError, logCritical: Style
+    /// The log viewer's root-cause line and chain, and search matches.
+    public var logRoot = Style.plain.with(bold: true, reverse: true)
+    public var logMatch = Style.plain.with(reverse: true)
 
     public func stage(_ position: Int) -> Style { stages[(max(1, position) - 1) % stages.count] }
 

@@ -37,6 +37,9 @@ public enum ThemeLoader {
         "log_debug", "log_info", "log_warning", "log_error", "log_critical",
     ]
 
+    /// Colour roles a theme may leave out (added after themes were first published).
+    public static let optionalColorRoles = ["log_root_bg", "log_match_bg"]
+
     static let topLevelKeys = ["name", "description", "monochrome", "colors", "stages"]
 
     // MARK: Parsing
@@ -100,7 +103,13 @@ public enum ThemeLoader {
         if let node = top.node("colors") {
             let line = top.keyLine("colors")
             if let roles = mapping(node, line: line, what: "'colors'", file: file, sink: sink) {
-                roles.allowOnly(colorRoles, noun: "colour role", listAllowed: .unlessSuggesting)
+                roles.allowOnly(colorRoles + optionalColorRoles, noun: "colour role", listAllowed: .unlessSuggesting)
+                for role in optionalColorRoles {
+                    if let found = roles.value(role),
+                       let c = color(found, line: roles.keyLine(role), what: "colour role '\(role)'", report: { add($0, $1) }) {
+                        colors[role] = c
+                    }
+                }
                 for role in colorRoles {
                     guard let found = roles.value(role) else {
                         add(line, "missing colour role '\(role)' in 'colors' (every role is required)", missing: true)
@@ -145,7 +154,8 @@ public enum ThemeLoader {
             border: c("border"), title: c("title"), stages: stages, ok: c("ok"), warn: c("warn"), fail: c("fail"),
             running: c("running"), skipped: c("skipped"), upstreamFailed: c("upstream_failed"),
             logDebug: c("log_debug"), logInfo: c("log_info"), logWarning: c("log_warning"),
-            logError: c("log_error"), logCritical: c("log_critical"), monochrome: monochrome)
+            logError: c("log_error"), logCritical: c("log_critical"), logRootBG: colors["log_root_bg"],
+            logMatchBG: colors["log_match_bg"], monochrome: monochrome)
     }
 
     /// Reads and parses one file; errors name `path` as given.

@@ -46,6 +46,11 @@ struct Open: ParsableCommand {
                           catalogLabel: options.catalog.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "demo stack",
                           themeProvider: themes.provider)
         if let first = warnings.first { app.show(message: first + (warnings.count > 1 ? " (+\(warnings.count - 1) more)" : "")) }
+        Self.loop(app: app, terminal: terminal)
+    }
+
+    /// Draws, reads a key, applies it, until the app asks to quit.
+    static func loop(app: App, terminal: CursesTerminal) {
         while true {
             terminal.draw(app.render())
             app.handle(terminal.next(timeoutMs: 1000))

@@ -17,7 +17,7 @@ struct Strata: ParsableCommand {
             $XDG_CACHE_HOME/strata/.
             """,
         subcommands: [Open.self, Build.self, Check.self, Import.self, Stats.self, Stages.self, Search.self, Show.self,
-                      Owners.self, Lineage.self, ThemesCommand.self, KeysCommand.self],
+                      Owners.self, Lineage.self, LogCommand.self, WhyCommand.self, ThemesCommand.self, KeysCommand.self],
         defaultSubcommand: Open.self
     )
 

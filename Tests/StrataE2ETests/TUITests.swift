@@ -47,7 +47,9 @@ struct TUITests {
         #expect(grid.contains("broke at dbt_build_marts_orders"))
         try t.send("L")
         let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00 · attempt 1")
-        #expect(log.contains("AirflowException"))
+        // The viewer lands on the root cause: the warehouse message under dbt's Database Error.
+        #expect(log.contains("64▶"))
+        #expect(log.contains("SQL compilation error"))
     }
 
     /// Lineage as an on-call engineer walks it: a mart, its upstream, down to the failed task,
@@ -72,8 +74,10 @@ struct TUITests {
         try t.send("BSpace")
         try t.waitFor("table · analytics.marts.agg_orders_daily")
         try t.send("f")
-        let log = try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00")
-        #expect(log.contains("airflow"))
+        try t.waitFor("dbt_build_marts_orders · scheduled__2026-11-22T03:00:00+00:00")
+        // The viewer lands on the root cause, not on Airflow's wrapper exception.
+        let log = try t.waitFor("64▶")
+        #expect(log.contains("SQL compilation error"))
         try t.send("BSpace")
         try t.waitFor("table · analytics.marts.agg_orders_daily")
         try t.send("q")

@@ -1,0 +1,299 @@
+import CZlib
+import Foundation
+
+/// A log file mapped into memory, never read whole before it is shown. Lines are found on
+/// demand: the line index grows in chunks as the reader moves (the first screen needs the
+/// first few kilobytes only), and positions are byte offsets, so the end of a multi-gigabyte
+/// file is one backward newline search away (line numbers there appear once the index reaches
+/// them). `.gz` files are inflated chunk by chunk into a temporary file first; standard input
+/// (`-`) is copied to one.
+public final class LogFile: @unchecked Sendable {
+    public let path: String
+    /// The file actually mapped (a temporary copy for `.gz` and standard input).
+    public let mappedPath: String
+    public private(set) var size: Int
+    private var base: UnsafeMutableRawPointer?
+    private var fd: Int32 = -1
+    private let temporary: Bool
+    /// Start offsets of every line that starts before `indexedUpTo`, 4 bytes a line: the offset
+    /// relative to its block of 4096 lines, whose start is in `blockBase` (a 1 GB log of 9
+    /// million lines costs 36 MB).
+    private var offsets = LineOffsets()
+    private var indexedUpTo = 0
+    private let lock = NSLock()
+    /// Bytes indexed per step: keeps every keystroke well under a frame.
+    public static let indexChunk = 16 << 20
+
+    public enum Failure: Error, CustomStringConvertible {
+        case cannotOpen(String, String)
+        public var description: String {
+            switch self { case .cannotOpen(let p, let why): "cannot open log \(p): \(why)" }
+        }
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            mappedPath = try Self.copyToTemporary(from: FileHandle.standardInput)
+            temporary = true
+        } else if path.hasSuffix(".gz") {
+            mappedPath = try Self.gunzip(path)
+            temporary = true
+        } else {
+            mappedPath = path
+            temporary = false
+        }
+        fd = open(mappedPath, O_RDONLY)
+        guard fd >= 0 else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw Failure.cannotOpen(path, "it is a directory") }
+        size = Int(st.st_size)
+        try map()
+    }
+
+    deinit {
+        if let base, size > 0 { munmap(base, size) }
+        if fd >= 0 { close(fd) }
+        if temporary { unlink(mappedPath) }
+    }
+
+    private func map() throws {
+        guard size > 0 else { base = nil; return }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
+        madvise(p, size, MADV_SEQUENTIAL)
+        base = p
+    }
+
+    /// The file's bytes (empty for an empty file). Valid while this object lives.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size)
+    }
+
+    /// Picks up bytes appended since the file was mapped (follow mode). True when it grew.
+    @discardableResult
+    public func refresh() -> Bool {
+        guard !temporary else { return false }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) > size else { return false }
+        lock.lock(); defer { lock.unlock() }
+        if let base { munmap(base, size) }
+        size = Int(st.st_size)
+        try? map()
+        return true
+    }
+
+    // MARK: Lines by byte offset (no index needed)
+
+    /// The end of the line starting at `offset` (the newline's offset, or the file size).
+    public func lineEnd(from offset: Int) -> Int {
+        guard let base, offset < size else { return size }
+        if let p = memchr(base + offset, 0x0A, size - offset) { return base.distance(to: p) }
+        return size
+    }
+
+    /// The start of the line that contains `offset`.
+    public func lineStart(containing offset: Int) -> Int {
+        guard let base, offset > 0 else { return 0 }
+        let o = min(offset, size)
+        // Backwards 8 bytes at a time (glibc's memrchr is not visible from Swift).
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var i = o
+        while i >= 8 {
+            let w = UnsafeRawPointer(bytes + i - 8).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { break }
+            i -= 8
+        }
+        while i > 0 {
+            if bytes[i - 1] == 0x0A { return i }
+            i -= 1
+        }
+        return 0
+    }
+
+    /// The start of the next line, or nil at the last line.
+    public func nextLine(after start: Int) -> Int? {
+        let end = lineEnd(from: start)
+        return end + 1 < size ? end + 1 : nil
+    }
+
+    /// The start of the previous line, or nil at the first.
+    public func previousLine(before start: Int) -> Int? {
+        guard start > 0 else { return nil }
+        return lineStart(containing: start - 1)
+    }
+
+    /// The start of the last line (a final newline does not start an empty line).
+    public var lastLineStart: Int {
+        guard size > 0 else { return 0 }
+        let end = bytes[size - 1] == 0x0A ? size - 1 : size
+        return lineStart(containing: end)
+    }
+
+    /// The line starting at `start` as text: invalid UTF-8 becomes U+FFFD, a line longer than
+    /// `limit` bytes is cut there (a 50 MB line costs no more than its first screenful).
+    public func text(at start: Int, limit: Int = 1 << 16) -> String {
+        guard let base, start < size else { return "" }
+        let end = lineEnd(from: start)
+        var n = min(end - start, limit)
+        if n > 0, end - start == n, (base + start + n - 1).load(as: UInt8.self) == 0x0D { n -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(start: base + start, count: n), as: UTF8.self)
+    }
+
+    /// Length in bytes of the line starting at `start`.
+    public func length(at start: Int) -> Int { lineEnd(from: start) - start }
+
+    // MARK: The lazy line index
+
+    /// Whether every line start is known.
+    public var fullyIndexed: Bool { indexedUpTo >= size }
+
+    /// Lines known so far (all of them once `fullyIndexed`).
+    public var indexedLineCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return lineCountLocked
+    }
+
+    private var lineCountLocked: Int {
+        // A trailing newline does not start a line; an empty file has none.
+        if size == 0 { return 0 }
+        if indexedUpTo >= size, offsets[offsets.count - 1] == size { return offsets.count - 1 }
+        return offsets.count
+    }
+
+    /// Extends the index by about `budget` bytes. Returns true when the whole file is indexed.
+    @discardableResult
+    public func indexMore(budget: Int = LogFile.indexChunk) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let base, indexedUpTo < size else { indexedUpTo = size; return true }
+        let from = indexedUpTo
+        let stop = min(size, indexedUpTo + budget)
+        var o = indexedUpTo
+        while o < stop {
+            guard let p = memchr(base + o, 0x0A, stop - o) else { break }
+            let next = base.distance(to: p) + 1
+            offsets.append(next)
+            o = next
+        }
+        indexedUpTo = stop
+        // The pages just indexed go back to the page cache: memory stays bounded however big
+        // the file (they fault in again if shown).
+        Self.release(base, from: from, to: stop, keepFirst: 1 << 20)
+        return indexedUpTo >= size
+    }
+
+    /// The start offset of 0-based line `n`, indexing as far as needed; nil past the end.
+    public func offset(ofLine n: Int) -> Int? {
+        while true {
+            lock.lock()
+            let known = offsets.count > n && (offsets[n] < size || size == 0 && n == 0)
+            let v = known ? offsets[n] : nil
+            let done = indexedUpTo >= size
+            lock.unlock()
+            if let v { return v }
+            if done { return nil }
+            indexMore()
+        }
+    }
+
+    /// The 0-based line number of the line starting at `offset`, when the index reaches it.
+    public func lineNumber(ofOffset offset: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard offset < indexedUpTo || indexedUpTo >= size else { return nil }
+        return offsets.lastIndex(atOrBefore: offset)
+    }
+
+    /// Drops the resident pages of [from, to) of a read-only mapping (page-aligned inside),
+    /// except the first `keepFirst` bytes of the file.
+    static func release(_ base: UnsafeMutableRawPointer, from: Int, to: Int, keepFirst: Int = 0) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = ((max(from, keepFirst) + page - 1) / page) * page
+        let end = (to / page) * page
+        if end > start { madvise(base + start, end - start, MADV_DONTNEED) }
+    }
+
+    /// Runs `body` over the mapped bytes, giving pages back every 64 MB (a full scan of a
+    /// multi-gigabyte file keeps a small resident set). `body` reports how far it has read.
+    public func withReleasingScan<T>(_ body: (UnsafeRawBufferPointer, @escaping (Int) -> Void) -> T) -> T {
+        var released = 0
+        let base = self.base
+        return body(bytes) { upTo in
+            guard let base, upTo - released >= 64 << 20 else { return }
+            Self.release(base, from: released, to: upTo, keepFirst: 1 << 20)
+            released = upTo
+        }
+    }
+
+    // MARK: Sources other than a plain file
+
+    static func temporaryPath() -> String {
+        let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return dir + "/strata-log-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+    }
+
+    static func copyToTemporary(from handle: FileHandle) throws -> String {
+        let out = temporaryPath()
+        guard FileManager.default.createFile(atPath: out, contents: nil),
+              let writer = FileHandle(forWritingAtPath: out) else { throw Failure.cannotOpen("-", "cannot create a temporary file") }
+        defer { try? writer.close() }
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            writer.write(chunk)
+        }
+        return out
+    }
+
+    /// Inflates a gzip file 1 MB at a time into a temporary file.
+    static func gunzip(_ path: String) throws -> String {
+        guard let gz = gzopen(path, "rb") else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
+        defer { gzclose(gz) }
+        let out = temporaryPath()
+        guard let file = fopen(out, "wb") else { throw Failure.cannotOpen(path, "cannot create a temporary file") }
+        defer { fclose(file) }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = gzread(gz, buffer, 1 << 20)
+            if n < 0 {
+                var code: Int32 = 0
+                let message = gzerror(gz, &code).map { String(cString: $0) } ?? "corrupt gzip data"
+                unlink(out)
+                throw Failure.cannotOpen(path, message)
+            }
+            if n == 0 { break }
+            fwrite(buffer, 1, Int(n), file)
+        }
+        return out
+    }
+}
+
+
+/// Line start offsets, 4 bytes each: per block of 4096 lines a full base, then 32-bit deltas.
+struct LineOffsets {
+    static let shift = 12
+    private var bases: [Int] = []
+    private var deltas: [UInt32] = []
+
+    init() { append(0) }
+
+    var count: Int { deltas.count }
+
+    mutating func append(_ o: Int) {
+        if deltas.count & ((1 << Self.shift) - 1) == 0 { bases.append(o) }
+        deltas.append(UInt32(o - bases[bases.count - 1]))
+    }
+
+    subscript(i: Int) -> Int { bases[i >> Self.shift] + Int(deltas[i]) }
+
+    /// The last index whose offset is <= `o`.
+    func lastIndex(atOrBefore o: Int) -> Int {
+        var lo = 0, hi = count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if self[mid] <= o { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import StrataCatalog
+import StrataLogs
+import StrataUI
+
+/// `strata why DAG`: from a failed run to the task that really failed and the line in its log.
+struct WhyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "why",
+        abstract: "Why a DAG run failed: the root failing tasks and the root cause in their logs.",
+        discussion: """
+            Root failing tasks are failed task instances none of whose upstream nodes failed \
+            (upstream_failed tasks never ran; an all_done task that failed after an upstream \
+            failure is a consequence). 'strata why dbt' looks at the latest failed run of any \
+            DAG whose tool is dbt.
+            """)
+
+    @Argument(help: ArgumentHelp("The DAG's id, or dbt for the latest dbt run.", valueName: "dag"))
+    var dag: String
+    @Option(name: .customLong("run"), help: ArgumentHelp("The run (default: the latest failed run).", valueName: "run-id"))
+    var runID: String?
+    @OptionGroup var options: CatalogOptions
+    @OptionGroup var out: OutputOptions
+
+    func run() throws {
+        let catalog = try options.open()
+        let report: WhyReport
+        do { report = try WhyReport.make(catalog: catalog, dag: dag, run: runID) } catch let p as WhyReport.Problem {
+            printError("strata: \(p)")
+            throw ExitCode(1)
+        }
+        if out.json { return try printJSON(report) }
+        say("\(report.dag) · run \(report.run)")
+        if report.rootTasks.isEmpty {
+            say("no failed task in this run")
+            return
+        }
+        say("broke at: " + report.rootTasks.joined(separator: ", "))
+        let consequences = report.failedTasks.filter { !report.rootTasks.contains($0) }
+        if !consequences.isEmpty { say("failed as a consequence: " + consequences.joined(separator: ", ")) }
+        if !report.upstreamFailedTasks.isEmpty {
+            say("never ran (upstream_failed): \(report.upstreamFailedTasks.count) tasks")
+        }
+        for task in report.rootTasks {
+            say("")
+            say(task)
+            guard let c = report.causes[task] else { say("  no log with a root cause for this task"); continue }
+            say("  " + c.summary)
+            if let log = c.log, let line = c.line {
+                say("  \(log):\(line)")
+                say("  \(line): " + c.text)
+            }
+        }
+    }
+}
+

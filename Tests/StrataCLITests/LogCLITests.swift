@@ -1,0 +1,90 @@
+import Foundation
+import StrataTestSupport
+import Testing
+
+@Suite struct LogCLITests {
+    static let demoLogs = repositoryRoot + "/catalog/logs"
+
+    @Test func rootCauseJSONHasTheDocumentedShape() throws {
+        let log = Self.demoLogs + "/dag_id=marketing_attribution/run_id=scheduled__2026-11-22T04:30:00+00:00/task_id=load_platform_conversions/attempt=2.log"
+        let r = try strata(["log", log, "--root-cause", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try r.json() as? [String: Any])
+        #expect(Set(o.keys) == ["file", "lines", "format", "root_cause", "errors"])
+        #expect(o["lines"] as? Int == 146)
+        #expect(o["format"] as? String == "airflow")
+        let rc = try #require(o["root_cause"] as? [String: Any])
+        #expect(Set(rc.keys) == ["line", "text", "kind", "summary", "chain"])
+        #expect(rc["line"] as? Int == 39)
+        #expect(rc["text"] as? String == "KeyError: 'purchase_value'")
+        let chain = try #require(rc["chain"] as? [[String: Any]])
+        #expect(chain.map { $0["line"] as? Int } == [39, 67])
+        let errors = try #require(o["errors"] as? [[String: Any]])
+        #expect(errors.contains { $0["line"] as? Int == 28 })
+    }
+
+    @Test func noFailureIsNull() throws {
+        let log = Self.demoLogs + "/dag_id=shop_cdc_ingest/run_id=scheduled__2026-11-23T01:00:00+00:00/task_id=load_orders/attempt=2.log"
+        let r = try strata(["log", log, "--root-cause", "--json"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"root_cause\" : null"))
+        let text = try strata(["log", log])
+        #expect(text.stdout.hasPrefix("no failure found"))
+    }
+
+    @Test func textOutputNamesTheLineAndTheChain() throws {
+        let log = Self.demoLogs + "/dag_id=dbt_core_nightly/run_id=scheduled__2026-11-22T03:00:00+00:00/task_id=dbt_build_marts_orders/attempt=1.log"
+        let r = try strata(["log", log, "--root-cause"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("root cause at line 64 (dbt_error)"))
+        #expect(r.stdout.contains("invalid identifier 'ORDERS.DISCOUNT_CENTS'"))
+    }
+
+    @Test func standardInputAndMissingFile() throws {
+        let missing = try strata(["log", "/nonexistent/x.log", "--root-cause"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot open log /nonexistent/x.log"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: strataBinary)
+        process.arguments = ["log", "-", "--root-cause", "--json"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input; process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("Traceback (most recent call last):\n  File \"a.py\", line 1\nValueError: from stdin\n".utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let o = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect((o?["root_cause"] as? [String: Any])?["line"] as? Int == 3)
+    }
+
+    @Test func whyFindsTheRootTaskNotTheAllDoneConsequence() throws {
+        let r = try strata(["why", "ab_metrics_logged_out", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try r.json() as? [String: Any])
+        #expect(Set(o.keys) == ["dag", "run", "root_task", "root_tasks", "failed_tasks", "upstream_failed_tasks", "root_cause"])
+        #expect(o["root_task"] as? String == "ab_metrics_logged_out.build_exposures")
+        #expect(o["failed_tasks"] as? [String] == ["ab_metrics_logged_out.build_exposures", "ab_metrics_logged_out.publish_to_growthbook"])
+        #expect((o["upstream_failed_tasks"] as? [String])?.count == 3)
+        let rc = try #require(o["root_cause"] as? [String: Any])
+        #expect(Set(rc.keys) == ["log", "line", "text", "summary"])
+        #expect(rc["line"] as? Int == 75)
+        #expect((rc["log"] as? String)?.hasSuffix("task_id=build_exposures/attempt=1.log") == true)
+    }
+
+    @Test func whyDbtAndErrors() throws {
+        let dbt = try strata(["why", "dbt", "--json"])
+        #expect(dbt.status == 0)
+        let o = try #require(try dbt.json() as? [String: Any])
+        #expect(o["dag"] as? String == "dbt_core_nightly")
+        #expect((o["root_cause"] as? [String: Any])?["line"] as? Int == 64)
+        let recovered = try strata(["why", "shop_cdc_ingest"])
+        #expect(recovered.status == 1)
+        #expect(recovered.stderr.contains("shop_cdc_ingest has no failed run"))
+        let unknown = try strata(["why", "no_such_dag"])
+        #expect(unknown.status == 1)
+        let badRun = try strata(["why", "finance_daily", "--run", "nope"])
+        #expect(badRun.status == 1)
+        #expect(badRun.stderr.contains("has no run 'nope'"))
+    }
+}

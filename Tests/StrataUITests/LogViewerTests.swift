@@ -1,0 +1,163 @@
+import Foundation
+import StrataLogs
+import StrataTerminal
+import StrataTestSupport
+import Testing
+@testable import StrataUI
+
+/// The log viewer driven through the app with keys, read back as screen text.
+@Suite struct LogViewerTests {
+    static let demoLogs = repositoryRoot + "/catalog/logs"
+    static let marketing = demoLogs + "/dag_id=marketing_attribution/run_id=scheduled__2026-11-22T04:30:00+00:00/task_id=load_platform_conversions/attempt=2.log"
+    static let spark = demoLogs + "/dag_id=clickstream_sessionize/run_id=scheduled__2026-11-22T03:00:00+00:00/task_id=sessionize_events/attempt=2.log"
+
+    func open(_ path: String, width: Int = 120, height: Int = 30) throws -> App {
+        let app = try makeApp(width: width, height: height)
+        app.open(.log(path: path, title: "test log"))
+        return app
+    }
+
+    /// The screen row that shows line `n` (its number, then the text), if on screen.
+    func row(_ app: App, line n: Int) -> String? {
+        let pattern = try! NSRegularExpression(pattern: "^│ *\(n)[ ▶┃▸] ")
+        return app.screenText.split(separator: "\n").map(String.init).first {
+            pattern.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil
+        }
+    }
+
+
+    @Test func opensOnTheRootCauseWithItsChainMarked() throws {
+        let app = try open(Self.marketing)
+        let root = try #require(row(app, line: 39))
+        #expect(root.contains("▶ KeyError: 'purchase_value'"))
+        #expect(app.screenText.contains("root cause line 39: python_exception"))
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.rootCause?.chain.map(\.line) == [39, 67])
+    }
+
+    @Test func errorsWarningsAndRootKeys() throws {
+        let app = try open(Self.marketing)
+        app.press("g")
+        #expect(row(app, line: 1) != nil)
+        app.press("w")
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 11)   // line 12: failed OpenLineage emission (WARNING)
+        app.press("e")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 27)   // line 28: Task failed with exception
+        app.press("e")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 71)   // line 72: the traceback printed again
+        app.press("E")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 27)
+        app.press("G", "r")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 38)
+        #expect(app.screenText.contains("root cause: Python exception: KeyError: 'purchase_value'"))
+    }
+
+    @Test func searchHighlightsMatchesInContext() throws {
+        let app = try open(Self.marketing)
+        app.press("g", "/", "purchase_value", "enter")
+        let screen = try #require(app.screen as? LogScreen)
+        let first = try #require(screen.file.lineNumber(ofOffset: screen.cursor))
+        #expect(first == 26)   // line 27: the column spec names it
+        // Context stays: the lines around the match are still shown.
+        #expect(row(app, line: 26) != nil && row(app, line: 28) != nil)
+        // The match is drawn in the match style.
+        let grid = app.render()
+        let y = try #require((0..<grid.height).first { grid.row($0).contains("KeyError: 'purchase_value'") })
+        let x = try #require(grid.row(y).range(of: "purchase_value").map { grid.row(y).distance(from: grid.row(y).startIndex, to: $0.lowerBound) })
+        #expect(grid[x, y].style == app.context.styles.logMatch)
+        app.press("n")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor)! > first)
+        app.press("N")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == first)
+        app.press("?", "Marketing API", "enter")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 20)
+        app.press("/", "([", "enter")
+        #expect(app.screenText.contains("not a regular expression"))
+    }
+
+    @Test func levelFilterFoldWrapAndSideways() throws {
+        let app = try open(Self.spark)
+        let screen = try #require(app.screen as? LogScreen)
+        app.press("g", "f")
+        #expect(app.screenText.contains("WARNING and above"))
+        #expect(row(app, line: 1) == nil)          // an INFO line
+        #expect(row(app, line: 41) != nil)         // WARN TaskSetManager: Lost task
+        #expect(row(app, line: 52) != nil)         // its Caused by (a continuation keeps the level)
+        #expect(row(app, line: 60) == nil)         // INFO
+        app.press("f", "r", "z")
+        // The root line is inside the ERROR record that starts at line 69: folding folds that record.
+        #expect(app.screenText.contains("folded 35 lines"))
+        #expect(row(app, line: 69)?.contains("▸") == true)
+        #expect(row(app, line: 70) == nil)
+        app.press("z")
+        #expect(row(app, line: 70) != nil)
+        app.press("g", "l", "l")
+        #expect(app.screenText.contains("col 17"))
+        #expect(!(row(app, line: 1) ?? "").contains("[2026"))
+        app.press("s")
+        #expect(app.screenText.contains("wrap"))
+        #expect(screen.wrap)
+    }
+
+    @Test func jumpToATimestamp() throws {
+        let app = try open(Self.marketing)
+        app.press("t", "2026-11-22T04:38", "enter")
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 22)   // line 23, 04:38:16
+        app.press("t", "04:39:17", "enter")
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 25)   // line 26, 04:39:17.305
+    }
+
+    @Test func followPicksUpAppendedLines() throws {
+        let dir = try makeTempDirectory("follow")
+        let path = dir + "/grow.log"
+        try "[2026-11-22T04:00:00.000+0000] {x.py:1} INFO - first\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let app = try open(path)
+        app.press("F")
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        h.seekToEndOfFile()
+        h.write(Data("[2026-11-22T04:00:01.000+0000] {x.py:1} ERROR - second\n".utf8))
+        try h.close()
+        app.handle(.tick)
+        #expect(row(app, line: 2)?.contains("ERROR - second") == true)
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 1)
+        app.press("k")
+        #expect(app.screenText.contains("follow paused"))
+        app.press("G")
+        #expect(app.screenText.contains("following"))
+    }
+
+    @Test func hostileLogsStayInert() throws {
+        let dir = try makeTempDirectory("hostile")
+        let path = dir + "/evil.log"
+        var bytes = Array("[2026-11-22T04:00:00.000+0000] {x.py:1} ERROR - \u{1b}[2J\u{1b}]0;pwned\u{07} clear".utf8)
+        bytes += [0xC3, 0x28, 0xFF, 0x0A]
+        bytes += [UInt8](repeating: 0x41, count: 50 << 20) + [0x0A]
+        bytes += Array("tail line without newline".utf8)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let clock = ContinuousClock()
+        var app: App!
+        let t = try clock.measure { app = try open(path); _ = app.render() }
+        #expect(t < .seconds(5))
+        let text = app.screenText
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(text.contains("^[[2J"))
+        #expect(text.contains("\u{FFFD}"))
+        app.press("G", "s")
+        #expect(app.screenText.contains("tail line without newline"))
+        app.press("k", "l", "l", "/", "AAAA", "enter")
+        _ = app.render()
+    }
+
+    @Test func whyOnTheDagPageLandsOnTheRootCause() throws {
+        let app = try makeApp(width: 120, height: 30)
+        app.press(":", "dag orders_daily", "enter", "w")
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.title.hasPrefix("why · transform"))
+        #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 0)
+        #expect(app.screenText.contains("transform broke the run"))
+        #expect(app.screenText.contains("▶ [2026-11-22T02:05:00.000+0000] {taskinstance.py:1} ERROR - boom again"))
+    }
+}
