@@ -88,3 +88,31 @@ import Testing
         #expect(badRun.stderr.contains("has no run 'nope'"))
     }
 }
+
+/// `why dbt` on a real failed dbt build brought in by the importer: the failing model, the 17
+/// nodes it took down, and the database's message in the attached dbt.log.
+@Suite struct WhyDbtImportedCLITests {
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: imported why test skipped"))
+    func whyDbtNamesTheFailedModelAndItsDatabaseMessage() throws {
+        let failed = try #require(sharedCorpus) + "/dbt/jaffle_shop_postgres/failed"
+        let catalog = try makeTempDirectory("why-dbt") + "/stack.sqlite"
+        let imported = try strata(["import", "dbt", failed + "/manifest.json", "--run-results", failed + "/run_results.json",
+                                   "--log", failed + "/dbt.log", "--catalog", catalog])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let r = try strata(["why", "dbt", "--catalog", catalog, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json["dag"] as? String == "dbt.jaffle_shop")
+        #expect(json["root_task"] as? String == "model.jaffle_shop.stg_payments")
+        #expect((json["upstream_failed_tasks"] as? [String])?.count == 17)
+        let cause = try #require(json["root_cause"] as? [String: Any])
+        #expect((cause["text"] as? String)?.contains("column \"amount_cents\" does not exist") == true)
+        #expect((cause["log"] as? String)?.hasSuffix("failed/dbt.log") == true)
+        // Lineage sees the same failure cascade.
+        let l = try strata(["lineage", "+customers", "--catalog", catalog, "--json"])
+        let nodes = try #require((try l.json() as? [String: Any])?["nodes"] as? [[String: Any]])
+        let status = Dictionary(uniqueKeysWithValues: nodes.map { ($0["id"] as! String, $0["status"] as? String) })
+        #expect(status["model.jaffle_shop.stg_payments"] == "failed")
+        #expect(status["model.jaffle_shop.customers"] == "upstream_failed")
+    }
+}
