@@ -122,15 +122,21 @@ public struct CatalogWriter {
     }
 
     /// Fills the (empty) full-text index from every entity: one row per entity, rowid = num.
-    /// Shared by `rebuildSearchIndex` and the schema migration that recreates the index.
-    static func fillSearchIndex(_ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
-            SELECT e.num, e.name, replace(replace(e.id, '.', ' '), '_', ' '), e.tags,
+    /// The search row of an entity `e` whose owner is joined as `o`: the columns of the index,
+    /// shared by full re-indexing and an import's re-indexing of what it touched.
+    static let searchRow = """
+        SELECT e.num, e.name, replace(replace(e.id, '.', ' '), '_', ' '), e.tags,
                    coalesce(o.name || ' ' || o.id, ''),
                    coalesce((SELECT group_concat(c.name || ' ' || c.description, ' ')
                              FROM table_column c WHERE c.table_id = e.id), ''),
                    e.description
+        """
+
+    /// Shared by `rebuildSearchIndex` and the schema migration that recreates the index.
+    static func fillSearchIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
+            \(searchRow)
             FROM entity e LEFT JOIN entity o ON o.id = e.owner;
             """)
     }

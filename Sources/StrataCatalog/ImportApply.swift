@@ -64,11 +64,7 @@ extension CatalogWriter {
             INSERT OR IGNORE INTO import_touched(id) SELECT e.id FROM entity e JOIN import_touched t ON t.id = e.owner;
             DELETE FROM search WHERE rowid IN (SELECT e.num FROM entity e JOIN import_touched t ON t.id = e.id);
             INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
-            SELECT e.num, e.name, replace(replace(e.id, '.', ' '), '_', ' '), e.tags,
-                   coalesce(o.name || ' ' || o.id, ''),
-                   coalesce((SELECT group_concat(c.name || ' ' || c.description, ' ')
-                             FROM table_column c WHERE c.table_id = e.id), ''),
-                   e.description
+            \(Self.searchRow)
             FROM import_touched t JOIN entity e ON e.id = t.id LEFT JOIN entity o ON o.id = e.owner;
             """)
     }
