@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing strata needs, when it is missing: the ncursesw and SQLite
-# headers, zlib (for .json.gz imports) and tmux (Debian/Ubuntu package names). Swift 6 itself must already be installed.
+# headers, zlib (for .gz manifests and logs) and tmux (Debian/Ubuntu package names). Swift 6 itself must already be installed.
 set -euo pipefail
 
 if ! command -v swift >/dev/null 2>&1; then
