@@ -386,7 +386,7 @@ struct UILatency {
         s.steps += repeated(5, "browser `k` to the previous table", .char("k"))
         s.steps.append(Step("browser `u` on a table (upstream lineage)", .char("u")))
         s.steps.append(Step("browser `d` on a table (downstream lineage)", .char("d")))
-        s.steps.append(Step("browser `+` (one more hop)", .char("+")))
+        s.steps.append(Step("browser `+` (one more level open)", .char("+")))
         s.steps += repeated(3, "browser `Tab` (next pane)", .tab)
         s.steps += repeated(3, "browser `ctrl-d` (half page down)", .ctrl("d"))
         s.steps.append(Step("browser `G` (last row)", .char("G")))
@@ -399,11 +399,11 @@ struct UILatency {
         l.steps.append(Step("`:open TABLE` `Enter` → browser on the table", .enter))
         l.checks[l.steps.count - 1] = ["table · " + c.lineageTable]
         l.steps.append(Step("browser `u` on a table (upstream lineage)", .char("u")))
-        l.steps.append(Step("browser `+` (one more hop)", .char("+")))
-        l.steps.append(Step("browser `+` (one more hop)", .char("+")))
-        l.steps.append(Step("browser `+` (one more hop)", .char("+")))
-        l.checks[l.steps.count - 1] = ["within 4 hops"]
-        l.steps.append(Step("browser `-` (one hop less)", .char("-")))
+        l.steps.append(Step("browser `+` (one more level open)", .char("+")))
+        l.steps.append(Step("browser `+` (one more level open)", .char("+")))
+        l.steps.append(Step("browser `+` (one more level open)", .char("+")))
+        l.checks[l.steps.count - 1] = ["upstream · 4 levels open"]
+        l.steps.append(Step("browser `-` (one level less)", .char("-")))
         l.steps.append(Step("browser `d` on a table (downstream lineage)", .char("d")))
         l.steps += repeated(3, "browser `Tab` (next pane)", .tab)
         seqs.append(l)
