@@ -43,7 +43,7 @@ import Testing
     @Test(arguments: corpus.indices)
     func corpusLog(_ i: Int) throws {
         guard let root = sharedCorpus else {
-            print("skipped: /work/shared/corpus is not present beside the repository")
+            print("skipped: ../shared/corpus is not present beside the repository")
             return
         }
         let (rel, expected) = Self.corpus[i]
