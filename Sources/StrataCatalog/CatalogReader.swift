@@ -457,7 +457,8 @@ extension CatalogReader {
     }
 
     /// The state of the latest run that concerns an entity: a DAG's latest run, a task's latest
-    /// instance, a table's latest writing task instance. Nil when nothing ever ran.
+    /// instance (its own, not its upstream task's in the same run), a table's latest writing
+    /// task instance. Nil when nothing ever ran.
     public func latestState(of id: String) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT state FROM (
@@ -468,7 +469,7 @@ extension CatalogReader {
                 UNION ALL
                 SELECT tr.state, r.start_time, r.run_id FROM edge e
                 JOIN task_run tr ON tr.task_id = e.from_id JOIN dag_run r ON r.num = tr.run_num
-                WHERE e.to_id = :id
+                WHERE e.to_id = :id AND NOT EXISTS (SELECT 1 FROM task k WHERE k.id = :id)
             ) ORDER BY t DESC, rid DESC LIMIT 1
             """, arguments: ["id": id])
     }

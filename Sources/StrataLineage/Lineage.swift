@@ -351,26 +351,40 @@ public final class LineageEngine: @unchecked Sendable {
     /// The state of each node's latest run, in the words lineage shows: ok, failed,
     /// upstream_failed, skipped, running…, and `stale` for a node that last ran fine but reads
     /// from something whose latest run failed (its data did not refresh). Nil: never ran.
-    public func statuses(_ nums: [Int32]) throws -> [Int32: String] {
-        var raw: [Int32: String] = [:]
+    public func statuses(_ nums: [Int32], bulkAbove: Int = 500) throws -> [Int32: String] {
+        let up = try graph.rows(.upstream)
         var wanted = Set(nums)
-        for n in nums { wanted.formUnion(try graph.neighbors(of: n, .upstream)) }
-        let info = try nodes(Array(wanted))
-        try catalog.read { r in
-            for node in info {
-                if let s = try r.latestState(of: node.id) { raw[node.num] = s == "success" ? "ok" : s }
+        for n in nums { wanted.formUnion(up.neighbors(of: n)) }
+        var raw: [Int32: String] = [:]
+        if wanted.count > bulkAbove {
+            // A quarter million nodes: one pass over the runs beats a query per node.
+            let latest = try catalog.read { try $0.latestRunStates() }
+            guard !latest.isEmpty else { return [:] }
+            for node in try nodes(Array(wanted)) {
+                if let own = latest[node.num] { raw[node.num] = own.state; continue }
+                guard node.kind != .task && node.kind != .dag else { continue }
+                // A table's state is that of the latest instance of a task that writes it.
+                let writers = up.neighbors(of: node.num).compactMap { latest[$0] }
+                if let last = writers.max(by: { ($0.start, $0.runID) < ($1.start, $1.runID) }) { raw[node.num] = last.state }
+            }
+        } else {
+            let info = try nodes(Array(wanted))
+            try catalog.read { r in
+                for node in info {
+                    if let s = try r.latestState(of: node.id) { raw[node.num] = s }
+                }
             }
         }
-        // Staleness flows downstream: repeat until nothing changes (bounded by the node count).
-        var status = raw
+        // Staleness flows downstream: repeat until nothing changes (at most one round per
+        // node on the longest chain).
+        var status = raw.mapValues { $0 == "success" ? "ok" : $0 }
+        let broken: Set<String> = ["failed", "upstream_failed", "stale"]
         var changed = true
         var rounds = 0
         while changed && rounds <= nums.count {
             changed = false; rounds += 1
-            for n in nums where status[n] == "ok" {
-                if try graph.neighbors(of: n, .upstream).contains(where: { ["failed", "upstream_failed", "stale"].contains(status[$0] ?? "") }) {
-                    status[n] = "stale"; changed = true
-                }
+            for n in nums where status[n] == "ok" && up.neighbors(of: n).contains(where: { broken.contains(status[$0] ?? "") }) {
+                status[n] = "stale"; changed = true
             }
         }
         let asked = Set(nums)

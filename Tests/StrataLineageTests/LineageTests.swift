@@ -250,6 +250,9 @@ func lineageCatalog() throws -> Catalog {
         #expect(byID["analytics.report"] == "stale")
         #expect(byID["ingest.extract"] == "ok")
         #expect(byID["analytics.customers"] == .some(nil)) // never ran
+        // Big selections read every run once instead of asking per node: same answers.
+        let bulk = try fresh.statuses(r.nodes, bulkAbove: 0)
+        #expect(bulk == status)
     }
 
     @Test func theArraysAreCachedAndRebuiltWhenEdgesChange() throws {
