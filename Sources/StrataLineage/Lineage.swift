@@ -100,10 +100,16 @@ public final class LineageEngine: @unchecked Sendable {
             case .upTo(let n): depthLimit.map { min($0, n) } ?? n
             }
         }
+        var seeds: [Int32] = []
         var checkNamed: [[Int32]] = []
-        if atom.method == .fqn, try !nameMatchesNode(atom.value) {
-            // A data test's name: dbt selects the test; here it is a check on its tables.
-            checkNamed = try catalog.read { try $0.checkTables(named: atom.value) }
+        if atom.method != .testName && atom.method != .testType {
+            do {
+                seeds = try resolve(atom, notes: &notes)
+            } catch LineageError.noMatch where atom.method == .fqn {
+                // A data test's name: dbt selects the test; here it is a check on its tables.
+                checkNamed = try catalog.read { try $0.checkTables(named: atom.value) }
+                if checkNamed.isEmpty { throw LineageError.noMatch(selector: atom.description, suggestions: try suggestions(for: atom.value)) }
+            }
         }
         if atom.method == .testName || atom.method == .testType || !checkNamed.isEmpty {
             // The tests themselves are not nodes; their parents are one hop up from them.
@@ -117,7 +123,6 @@ public final class LineageEngine: @unchecked Sendable {
             let up = try graph.walk(from: Array(Set(tables.flatMap { $0 })), .upstream, maxDepth: limit.map { $0 - 1 })
             return Reach(nodes: up.nodes, depths: up.depths.map { $0 + 1 })
         }
-        let seeds = try resolve(atom, notes: &notes)
         var walks: [Reach]
         if atom.childrensParents {
             let down = try graph.walk(from: seeds, .downstream, maxDepth: depthLimit)
@@ -181,14 +186,17 @@ public final class LineageEngine: @unchecked Sendable {
         case .testName, .testType: found = []
         }
         if found.isEmpty { throw LineageError.noMatch(selector: atom.description, suggestions: try suggestions(for: value)) }
-        let dags = try catalog.read { try $0.taskNums(ofDagNums: found) }
-        return Array(Set(found + dags))
+        return Array(Set(found + (try tasks(ofDagsAmong: found))))
     }
 
-    /// Whether a bare name finds any node at all (before falling back to checks by name).
-    private func nameMatchesNode(_ value: String) throws -> Bool {
-        var notes: [String] = []
-        return try !resolveName(value, notes: &notes).isEmpty
+    /// The tasks of the DAGs among `nums`: a DAG stands for what it runs. A few nums are asked
+    /// about one by one; many are first narrowed to the DAGs among them, so `kind:table` on a
+    /// million tables costs one small query, not a million.
+    public func tasks(ofDagsAmong nums: [Int32]) throws -> [Int32] {
+        if nums.count <= 64 { return try catalog.read { try $0.taskNums(ofDagNums: nums) } }
+        let dags = Set(try catalog.read { try $0.lineageNums(kindGlob: "dag") })
+        let asked = nums.count < dags.count ? nums.filter(dags.contains) : dags.filter(Set(nums).contains)
+        return asked.isEmpty ? [] : try catalog.read { try $0.taskNums(ofDagNums: asked) }
     }
 
     /// dbt's default lookup: an exact id; else nodes whose name is the value or whose dotted
@@ -197,20 +205,7 @@ public final class LineageEngine: @unchecked Sendable {
     private func resolveName(_ value: String, notes: inout [String]) throws -> [Int32] {
         if let exact = try catalog.read({ try $0.lineageNum(ofID: value) }) { return [exact] }
         let dbt = try dbtNodes().filter { $0.resourceType != "source" && Self.fqnMatches(value, fqn: $0.fqn) }.map(\.num)
-        var others: [Int32]
-        if value.contains(where: { "*?[]".contains($0) }) {
-            others = try catalog.read { try $0.lineageIDs() }
-                .filter { Self.fqnMatches(value, fqn: $0.id.split(separator: ".").map(String.init)) }.map(\.num)
-        } else {
-            others = try catalog.read { r in
-                (value.contains(".") ? [] : try r.lineageNums(leaf: value)) + (try r.lineageNums(idPrefix: value))
-            }
-        }
-        if dbt.isEmpty && others.isEmpty && !value.contains(where: { "*?[]".contains($0) }) {
-            // dbt also counts an fqn without its package; ids without their first part, likewise.
-            others = try catalog.read { try $0.lineageNums(unscopedPrefix: value) }
-        }
-        let all = Array(Set(dbt + others))
+        let all = Array(Set(dbt + (try idMatches(value, unscoped: dbt.isEmpty))))
         if all.count > 1, !value.contains("."), !value.contains(where: { "*?[]".contains($0) }) {
             // Several nodes share the name (a package prefix selecting many is not ambiguity).
             let named = try catalog.read { try $0.lineageNodes(all) }.filter { Self.leaf(of: $0.id) == value }
@@ -221,6 +216,21 @@ public final class LineageEngine: @unchecked Sendable {
             }
         }
         return all
+    }
+
+    /// Entities that are not dbt nodes whose dotted id matches by dbt's fqn rule: the last
+    /// part, a prefix, or globs (a scan of the ids). When `unscoped` and nothing else matched,
+    /// a prefix without the first part, as dbt counts an fqn without its package.
+    private func idMatches(_ value: String, unscoped: Bool) throws -> [Int32] {
+        if value.contains(where: { "*?[]".contains($0) }) {
+            return try catalog.read { try $0.lineageIDs() }
+                .filter { Self.fqnMatches(value, fqn: $0.id.split(separator: ".").map(String.init)) }.map(\.num)
+        }
+        let found = try catalog.read { r in
+            (value.contains(".") ? [] : try r.lineageNums(leaf: value)) + (try r.lineageNums(idPrefix: value))
+        }
+        if found.isEmpty && unscoped { return try catalog.read { try $0.lineageNums(unscopedPrefix: value) } }
+        return found
     }
 
     /// `source:name`, `source:name.table`, `source:package.name.table` on dbt sources; in a
@@ -236,12 +246,10 @@ public final class LineageEngine: @unchecked Sendable {
                     && glob(source, $0.fqn[$0.fqn.count - 2]) && glob(table, $0.fqn[$0.fqn.count - 1])
             }.map(\.num)
         }
-        let entering = try catalog.read { try $0.lineageIDs() }.filter { node in
-            Self.fqnMatches(value, fqn: node.id.split(separator: ".").map(String.init))
-                && (try? graph.neighbors(of: node.num, .upstream).isEmpty) ?? false
-        }.map(\.num)
-        let tables = Set(try catalog.read { try $0.lineageNums(kindGlob: "table") })
-        return dbt + entering.filter { tables.contains($0) }
+        let up = try graph.rows(.upstream)
+        let entering = try nodes(try idMatches(value, unscoped: true))
+            .filter { $0.kind == .table && up.neighbors(of: $0.num).isEmpty }.map(\.num)
+        return dbt + entering
     }
 
     /// The dbt project itself, as opposed to installed packages: the package whose run DAG

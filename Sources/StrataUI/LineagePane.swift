@@ -46,7 +46,7 @@ struct LineagePane {
         self.engine = engine
         let root = try engine.num(of: rootID)
         self.root = root
-        rootTasks = try engine.catalog.read { try $0.taskNums(ofDagNums: [root]) }
+        rootTasks = try engine.tasks(ofDagsAmong: [root])
         self.direction = direction
         self.depth = depth
         try rebuild()
@@ -176,7 +176,7 @@ struct LineagePane {
         let way = direction == .upstream ? "upstream" : "downstream"
         // The root's own state first: where a walk down a failure cascade starts.
         let rootState = status[root].flatMap { $0.isEmpty ? nil : $0 }
-        var out = [Line([(rootState.map { lineageGlyph($0) + " " + $0 + " · " } ?? "", rootState.map { .state($0 == "ok" ? "success" : $0 == "stale" ? "skipped" : $0) } ?? .muted),
+        var out = [Line([(rootState.map { lineageGlyph($0) + " " + $0 + " · " } ?? "", rootState.map(lineageRole) ?? .muted),
                          ("\(c.direct) direct · \(c.total) in all \(way)", .muted),
                          ("  ·  → ← open/close · Enter re-root · f deepest failure", .muted)])]
         if rows.isEmpty {
@@ -189,14 +189,14 @@ struct LineagePane {
             let marker = row.cycle ? "↺ " : row.open ? "▾ " : row.childCount > 0 && !row.repeated ? "▸ " : "  "
             var spans: [(String, Line.Role)] = [
                 (String(repeating: "  ", count: row.level - 1) + marker, .muted),
-                (lineageGlyph(state) + " ", state.map { .state($0 == "ok" ? "success" : $0) } ?? .muted),
+                (lineageGlyph(state) + " ", state.map(lineageRole) ?? .muted),
                 (TextWidth.pad(node.kind.rawValue, to: 10), .muted),
                 // A task's own name ("load") means little without its DAG.
                 (node.kind == .task ? node.id : node.name, row.repeated || row.cycle ? .muted : .base),
             ]
             if let stage = node.stage { spans.append(("  " + stage, .stage(stage))) }
             if let owner = node.owner { spans.append(("  " + owner, .muted)) }
-            if let state, state != "ok" { spans.append(("  " + state, .state(state == "stale" ? "skipped" : state))) }
+            if let state, state != "ok" { spans.append(("  " + state, lineageRole(state))) }
             if row.cycle { spans.append(("  (cycle)", .muted)) }
             else if row.repeated { spans.append(("  (shown above)", .muted)) }
             else if !row.open && row.childCount > 0 { spans.append(("  +\(row.childCount)", .accent)) }
@@ -224,6 +224,11 @@ struct LineagePane {
         }
         return (node.id, log.map { (path: $0.0, title: $0.1) })
     }
+}
+
+/// The colour of a lineage status: a run state's, with `ok` as success and `stale` as skipped.
+func lineageRole(_ status: String) -> Line.Role {
+    .state(status == "ok" ? "success" : status == "stale" ? "skipped" : status)
 }
 
 /// A lineage status as one glyph (the run-state glyphs, plus stale).
