@@ -53,9 +53,18 @@ public struct LogAnalysis: Codable, Equatable, Sendable {
 /// dbt's `... Error in model`, warehouse messages, shell exit codes, OOM kills, SIGTERM,
 /// zombies and timeouts. An error that was retried and recovered, or that only wraps another
 /// (Airflow's "Bash command failed"), is never chosen over a real one; noise never is.
-public struct RootCauseScanner {
+public struct RootCauseScanner: Sendable {
     /// At most this many lines in `errors`.
     public var maxErrors = 200
+    /// Worker threads that classify lines; 1 scans on the calling thread only.
+    public var threads = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    /// Files smaller than this are scanned on the calling thread (threads cost more than they save).
+    public var parallelAbove = 4 << 20
+    /// Bytes classified per round of the parallel scan (rounds bound the memory held).
+    public var window = 32 << 20
+    /// Lines a worker keeps for the merge per slice before it hands the rest of its slice to
+    /// the merge to read line by line (bounds memory on logs where hardly any line is inert).
+    public var maxCandidates = 1 << 16
 
     public init() {}
 
@@ -90,7 +99,11 @@ public struct RootCauseScanner {
         var s = State(buf: buf)
         s.maxErrors = maxErrors
         s.progress = progress
-        s.run()
+        if threads > 1 && buf.count >= parallelAbove {
+            s.runParallel(threads: threads, window: max(1, window), maxCandidates: max(1, maxCandidates))
+        } else {
+            s.run()
+        }
         let incidents = s.finish()
         let chosen = incidents.first { $0.strength == .strong && !$0.recovered }
             ?? incidents.first { $0.strength == .weak && !$0.recovered }
@@ -224,6 +237,7 @@ public struct RootCauseScanner {
             return Substring(String(decoding: UnsafeRawBufferPointer(rebasing: buf[l.payload..<max(l.payload, end)]), as: UTF8.self))
         }
 
+        /// One line after another: the reference the parallel scan must agree with.
         mutating func run() {
             guard let base = buf.baseAddress else { return }
             let size = buf.count
@@ -232,7 +246,9 @@ public struct RootCauseScanner {
             while start < size {
                 let end: Int
                 if let p = memchr(base + start, 0x0A, size - start) { end = base.distance(to: p) } else { end = size }
-                line(n, start, end)
+                let f = Self.facts(buf, start, end)
+                if n < 2000, let format = f.format { formatVotes[format, default: 0] += 1 }
+                line(n, f)
                 n += 1
                 start = end + 1
                 if n & 0xFFFF == 0 { progress?(start) }
@@ -242,43 +258,191 @@ public struct RootCauseScanner {
 
         var lineCountSoFar = 0
 
-        mutating func line(_ n: Int, _ start: Int, _ end: Int) {
-            lineCountSoFar = n
+        // MARK: The parallel scan
+
+        /// A slice of the file, classified on a worker thread: the lines that are not inert,
+        /// and the formats of its first 2,000 lines (the format vote only counts the file's first
+        /// 2,000, and a chunk does not know yet where it starts).
+        struct Chunk {
+            var start: Int
+            var end: Int
+            var candidates: [(n: Int, facts: Facts)] = []
+            var lines = 0
+            /// Classification stopped at this line (too many candidates to keep): from here the
+            /// merge goes line by line, so memory stays bounded on logs where no line is inert.
+            var denseFrom: (n: Int, pos: Int)?
+            var formats: [LogFormat?] = []
+        }
+
+        static func classify(_ buf: UnsafeRawBufferPointer, _ c: inout Chunk, maxCandidates: Int) {
+            guard let base = buf.baseAddress else { return }
+            var start = c.start
+            var n = 0
+            while start < c.end {
+                let end: Int
+                if let p = memchr(base + start, 0x0A, c.end - start) { end = base.distance(to: p) } else { end = c.end }
+                let f = facts(buf, start, end)
+                let inert = isInert(buf, f)
+                if !inert && c.candidates.count == maxCandidates { c.denseFrom = (n, start); c.lines = n; return }
+                if n < 2000 { c.formats.append(f.format) }
+                if !inert { c.candidates.append((n, f)) }
+                n += 1
+                start = end + 1
+            }
+            c.lines = n
+        }
+
+        /// The same answer as `run()`, in two phases per window of the file: worker threads
+        /// classify their slices (finding line ends and parsing headers is nearly all the
+        /// work), then the state machine runs here over the lines that are not inert, in
+        /// order. Inert lines are skipped only while the state is quiet; while a structure is
+        /// open or command output is being collected they are fed one by one, as `run()` does.
+        mutating func runParallel(threads: Int, window: Int, maxCandidates: Int = 1 << 16) {
+            guard let base = buf.baseAddress, threads > 1 else { return run() }
+            let size = buf.count
+            /// The start of the line after the one holding `nominal`, or `limit`.
+            func lineStart(after nominal: Int, limit: Int) -> Int {
+                guard nominal < limit, let p = memchr(base + nominal, 0x0A, limit - nominal) else { return limit }
+                return base.distance(to: p) + 1
+            }
+            var n = 0
+            var w0 = 0
+            while w0 < size {
+                let w1 = lineStart(after: w0 + window, limit: size)
+                var bounds = [w0]
+                for k in 1..<threads { bounds.append(max(bounds[k - 1], lineStart(after: w0 + (w1 - w0) * k / threads, limit: w1))) }
+                bounds.append(w1)
+                var chunks = (0..<threads).map { Chunk(start: bounds[$0], end: bounds[$0 + 1]) }.filter { $0.start < $0.end }
+                nonisolated(unsafe) let bytes = buf
+                chunks.withUnsafeMutableBufferPointer { cs in
+                    nonisolated(unsafe) let slots = cs
+                    DispatchQueue.concurrentPerform(iterations: slots.count) { i in
+                        Self.classify(bytes, &slots[i], maxCandidates: maxCandidates)
+                    }
+                }
+                for c in chunks {
+                    if n < 2000 {
+                        for (i, format) in c.formats.enumerated() where n + i < 2000 {
+                            if let format { formatVotes[format, default: 0] += 1 }
+                        }
+                    }
+                    var next = 0
+                    var pos = c.start
+                    for (rel, f) in c.candidates {
+                        skipInert(to: rel, at: f.start, next: &next, pos: &pos, lineBase: n, limit: c.end)
+                        line(n + rel, f)
+                        next = rel + 1
+                        pos = f.end + 1
+                    }
+                    if let dense = c.denseFrom {
+                        skipInert(to: dense.n, at: dense.pos, next: &next, pos: &pos, lineBase: n, limit: c.end)
+                        while pos < c.end {
+                            let end: Int
+                            if let p = memchr(base + pos, 0x0A, c.end - pos) { end = base.distance(to: p) } else { end = c.end }
+                            let f = Self.facts(buf, pos, end)
+                            if n + next < 2000, let format = f.format { formatVotes[format, default: 0] += 1 }
+                            line(n + next, f)
+                            next += 1
+                            pos = end + 1
+                        }
+                        n += next
+                    } else {
+                        skipInert(to: c.lines, at: c.end, next: &next, pos: &pos, lineBase: n, limit: c.end)
+                        n += c.lines
+                    }
+                }
+                progress?(w1)
+                w0 = w1
+            }
+            lineCount = n
+        }
+
+        /// Lines `next..<target` of a chunk, which start at `pos` and end before `targetPos`,
+        /// are inert. While the state is busy they go through `line` one by one; once it is
+        /// quiet, all that the rest would do is leave `prevLevel` and `prev` at the last one.
+        mutating func skipInert(to target: Int, at targetPos: Int, next: inout Int, pos: inout Int, lineBase: Int, limit: Int) {
+            guard let base = buf.baseAddress else { return }
+            while next < target && !(isQuiet && !inOutput) {
+                let end: Int
+                if let p = memchr(base + pos, 0x0A, limit - pos) { end = base.distance(to: p) } else { end = limit }
+                line(lineBase + next, Self.facts(buf, pos, end))
+                next += 1
+                pos = end + 1
+            }
+            guard next < target else { return }
+            let lastEnd = buf[targetPos - 1] == 0x0A ? targetPos - 1 : targetPos
+            var lastStart = lastEnd
+            while lastStart > pos && buf[lastStart - 1] != 0x0A { lastStart -= 1 }
+            let f = Self.facts(buf, lastStart, lastEnd)
+            let level = f.innerLevel ?? f.headerLevel ?? .info
+            lineCountSoFar = lineBase + target - 1
+            prevLevel = level
+            prev = Line(n: lineBase + target - 1, start: lastStart, end: lastEnd, payload: f.payload, level: level, own: true)
+            next = target
+            pos = targetPos
+        }
+
+        /// What a line says about itself whatever came before it: its header, the level the
+        /// header or a relayed inner header states, where the message starts, and whether the
+        /// message looks like the continuation of a record. Lines can be classified in any
+        /// order, on any thread.
+        struct Facts {
+            var start: Int
+            var end: Int
+            var payload: Int
+            var format: LogFormat?      // nil: no header
+            var headerLevel: LogLevel?
+            var innerLevel: LogLevel?
+            var continuation = false    // only computed for lines with a header
+        }
+
+        static func facts(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Facts {
             let headLen = min(end - start, 512)
             let head = UnsafeRawBufferPointer(rebasing: buf[start..<(start + headLen)])
+            guard let h = LineParser.header(head) else { return Facts(start: start, end: end, payload: start) }
+            let inner = LineParser.innerLevel(head, from: min(h.payload, headLen))
+            let payload = start + inner.payload
+            return Facts(start: start, end: end, payload: payload, format: h.format, headerLevel: h.level,
+                         innerLevel: inner.level, continuation: looksLikeContinuation(buf, payload, end))
+        }
+
+        /// A line that, while no structure is open, nothing awaits recovery and no command
+        /// output is being collected, changes nothing but `prevLevel` and `prev`: a record of
+        /// its own at INFO or below whose message starts with none of the prefixes the rules
+        /// react to. Nearly every line of a large log is one; the parallel scan skips them.
+        static func isInert(_ buf: UnsafeRawBufferPointer, _ f: Facts) -> Bool {
+            guard f.format != nil, !f.continuation, let level = f.innerLevel ?? f.headerLevel, level < .warning else { return false }
+            return cheapAction(buf, f) == .none
+        }
+
+        mutating func line(_ n: Int, _ f: Facts) {
+            lineCountSoFar = n
             var level = prevLevel
             var own = false
-            var payload = start
-            if let h = LineParser.header(head) {
-                if n < 2000 { formatVotes[h.format, default: 0] += 1 }
-                payload = start + min(h.payload, headLen)
-                let inner = LineParser.innerLevel(head, from: min(h.payload, headLen))
-                payload = start + inner.payload
-                if let l = inner.level {
+            if let format = f.format {
+                if let l = f.innerLevel {
                     level = l; own = true
-                } else if let l = h.level {
+                } else if let l = f.headerLevel {
                     // A relayed continuation (a stack frame inside an Airflow record) keeps the
                     // level of the record it continues.
-                    if Self.looksLikeContinuation(buf, payload, end) && prevLevel >= .warning {
+                    if f.continuation && prevLevel >= .warning {
                         level = prevLevel
                     } else {
                         level = l; own = true
                     }
                 } else {
                     level = prevLevel == .none ? .info : prevLevel
-                    if h.format == .dbtConsole || h.format == .kubernetes { level = .info }
+                    if format == .dbtConsole || format == .kubernetes { level = .info }
                 }
             }
-            let l = Line(n: n, start: start, end: end, payload: payload, level: level, own: own)
+            let l = Line(n: n, start: f.start, end: f.end, payload: f.payload, level: level, own: own)
             prevLevel = level
             if own && level >= .error && errors.count < maxErrors {
                 errors.append(n); keep(l); pin(n)
             }
             // Cheap path: an INFO (or lower) record with a plain message is looked at only for
             // the few prefixes that matter, unless a structure (traceback, Java trace) is open.
-            let structureOpen = tbOpen || tbException != nil || jHead != nil || dbtHeader != nil
-            if own && level < .warning && !structureOpen && pending.isEmpty
-                && !Self.looksLikeContinuation(buf, payload, end) {
+            if own && level < .warning && isQuiet && !f.continuation {
                 cheapChecks(l)
                 prev = l
                 return
@@ -286,6 +450,9 @@ public struct RootCauseScanner {
             full(l)
             prev = l
         }
+
+        /// No traceback, Java trace or dbt error is open and no incident awaits its recovery.
+        var isQuiet: Bool { !(tbOpen || tbException != nil || jHead != nil || dbtHeader != nil) && pending.isEmpty }
 
         static func looksLikeContinuation(_ buf: UnsafeRawBufferPointer, _ p: Int, _ end: Int) -> Bool {
             guard p < end else { return true }
@@ -309,26 +476,35 @@ public struct RootCauseScanner {
             return LineParser.has(name, name.count - 9, "Exception") || LineParser.has(name, name.count - 5, "Error")
         }
 
-        /// The checks every line gets, however plain.
-        mutating func cheapChecks(_ l: Line) {
-            let p = UnsafeRawBufferPointer(rebasing: buf[l.payload..<min(l.end, l.payload + 64)])
+        enum CheapAction { case none, output, full }
+
+        /// What the message of a plain INFO record asks for: nothing, the start of a command's
+        /// output, or the full rules.
+        static func cheapAction(_ buf: UnsafeRawBufferPointer, _ f: Facts) -> CheapAction {
+            let p = UnsafeRawBufferPointer(rebasing: buf[f.payload..<min(f.end, f.payload + 64)])
             // Every prefix below starts with one of these capitals.
             switch p.first ?? 0 {
             case 0x43, 0x44, 0x45, 0x4B, 0x4F, 0x50, 0x52, 0x54: break
-            default:
-                if inOutput { noteOutput(l) }
-                return
+            default: return .none
             }
-            if LineParser.has(p, 0, "Output:") { outputLines.removeAll(); recentErrorish.removeAll(); inOutput = true; return }
+            if LineParser.has(p, 0, "Output:") { return .output }
             if LineParser.has(p, 0, "Command exited with return code") || LineParser.has(p, 0, "Task exited with return code")
                 || LineParser.has(p, 0, "Traceback (most recent call last)") || LineParser.has(p, 0, "ERROR")
                 || LineParser.has(p, 0, "Killed") || LineParser.has(p, 0, "Process exited with")
                 || LineParser.has(p, 0, "Database Error") || LineParser.has(p, 0, "Runtime Error")
                 || LineParser.has(p, 0, "Compilation Error") || LineParser.has(p, 0, "Parsing Error") {
-                full(l)
-                return
+                return .full
             }
-            if inOutput { noteOutput(l) }
+            return .none
+        }
+
+        /// The checks every line gets, however plain.
+        mutating func cheapChecks(_ l: Line) {
+            switch Self.cheapAction(buf, Facts(start: l.start, end: l.end, payload: l.payload)) {
+            case .output: outputLines.removeAll(); recentErrorish.removeAll(); inOutput = true
+            case .full: full(l)
+            case .none: if inOutput { noteOutput(l) }
+            }
         }
 
         mutating func noteOutput(_ l: Line) {

@@ -73,8 +73,11 @@ public final class LogScreen: Screen {
         if file.size <= Self.syncRootLimit {
             root.set(RootCauseScanner().analyze(file))
         } else {
+            // In the background, and leaving one core to the thread that draws the screen.
+            var scanner = RootCauseScanner()
+            scanner.threads = max(1, scanner.threads - 1)
             let (box, f) = (root, file)
-            Thread.detachNewThread { box.set(RootCauseScanner().analyze(f)) }
+            Thread.detachNewThread { [scanner] in box.set(scanner.analyze(f)) }
         }
         pickUpRoot()
     }

@@ -43,15 +43,23 @@ struct LogBench: ParsableCommand {
             found += ok ? " — correct" : " — WRONG (expected line \(expected.rootLine))"
         }
         let scan = median(strataTimes)
+        var parallelAnswer: LogAnalysis?
         let inProcess = median((0..<max(1, runs / 2)).map { _ in
-            time { let f = try! LogFile(path: path); _ = RootCauseScanner().analyze(f) }
+            time { let f = try! LogFile(path: path); parallelAnswer = RootCauseScanner().analyze(f) }
         })
+        // The same scan on one thread: the reference the parallel scan must agree with.
+        var oneThread = RootCauseScanner()
+        oneThread.threads = 1
+        var sequentialAnswer: LogAnalysis?
+        let sequential = time { let f = try! LogFile(path: path); sequentialAnswer = oneThread.analyze(f) }
+        let same = parallelAnswer == sequentialAnswer && parallelAnswer != nil
         print("## Root cause vs grep (warm cache, median of \(runs))\n")
         print("| command | time | result |")
         print("| --- | --- | --- |")
         print("| `grep -c ERROR FILE > out` | \(ms(grep)) | \(grepCount) lines |")
         print("| `strata log --root-cause --json FILE > out` | \(ms(scan)) | \(found) |")
-        print("| in process (`RootCauseScanner().analyze`) | \(ms(inProcess)) | |")
+        print("| in process (`RootCauseScanner().analyze`, \(RootCauseScanner().threads) threads) | \(ms(inProcess)) | |")
+        print("| in process, one thread (`threads = 1`) | \(ms(sequential)) | \(same ? "same answer as the parallel scan (root cause, chain, errors, lines)" : "DIFFERENT answer from the parallel scan") |")
         print("\nratio strata / grep: **\(String(format: "%.2f", scan / grep))x** (goal ≤ 1.5x)\n")
 
         // The viewer in process: open, first frame, G, r.
