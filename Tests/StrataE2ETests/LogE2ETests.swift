@@ -44,4 +44,22 @@ struct LogE2ETests {
         try t.send("q")
         try t.waitFor("[exit 0]")
     }
+
+    /// A log piped in (`cat FILE | strata log -`): the viewer reads the log from the pipe and
+    /// the keys from the terminal, as tig does.
+    @Test func pipedLogReadsKeysFromTheTerminal() throws {
+        let log = repositoryRoot + "/catalog/logs/dag_id=dbt_core_nightly/run_id=scheduled__2026-11-22T03:00:00+00:00/task_id=dbt_build_marts_orders/attempt=1.log"
+        let t = try TmuxSession(width: 120, height: 40, arguments: ["log", "-"], pipeFrom: log)
+        let screen = try t.waitFor("root cause line 64: dbt_error")
+        #expect(screen.contains("64▶"))
+        try t.send("g")
+        try t.waitFor("│   1  [")
+        try t.send("G")
+        let bottom = try t.waitFor("0 downstream tasks scheduled from follow-on")
+        #expect(!bottom.contains("│   1  ["))
+        try t.send("r")
+        try t.waitFor("64▶")
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+    }
 }

@@ -24,8 +24,10 @@ final class TmuxSession {
     /// One cache for the demo catalog across tests, so it is compiled once.
     static let cacheHome: String = try! makeTempDirectory("e2e-cache")
 
+    /// `pipeFrom`: a file whose bytes reach strata through a pipe on its standard input, as in
+    /// `cat FILE | strata log -` (keys then come from the terminal).
     init(width: Int, height: Int, arguments: [String] = [], environment: [String: String] = [:],
-         unsetLang: Bool = false) throws {
+         unsetLang: Bool = false, pipeFrom: String? = nil) throws {
         socket = "strata-e2e-\(UUID().uuidString.prefix(8))"
         tmpdir = try makeTempDirectory("tmux")
         let conf = repositoryRoot + "/Tests/e2e/tmux.conf"
@@ -38,7 +40,7 @@ final class TmuxSession {
         // is not a terminal, for one) must not leak into the app under test.
         let inherited = ["PATH", "HOME"].compactMap { k in ProcessInfo.processInfo.environment[k].map { "\(k)=\($0)" } }
         env = inherited + env.filter { !(unsetLang && $0 == "LANG=") }
-        let command = "env -i " + env.map(Self.quote).joined(separator: " ") + " "
+        let command = (pipeFrom.map { "cat \(Self.quote($0)) | " } ?? "") + "env -i " + env.map(Self.quote).joined(separator: " ") + " "
             + ([Self.binary] + arguments).map(Self.quote).joined(separator: " ")
         // The wrapper shell reports the exit status; `trap true INT` keeps Ctrl-C from killing it.
         try tmux(["new-session", "-d", "-s", "app", "-x", "\(width)", "-y", "\(height)",
