@@ -13,33 +13,33 @@ public enum DbtImporter {
 
     // MARK: Manifest shape (only the fields strata reads; unknown keys are ignored)
 
-    struct Manifest: Decodable {
+    struct Manifest: Decodable, Equatable {
         var metadata: Metadata
         var nodes: [String: Node]
         var sources: [String: Node]?
         var exposures: [String: Exposure]?
         var groups: [String: Group]?   // v9+
     }
-    struct Metadata: Decodable {
+    struct Metadata: Decodable, Equatable {
         var dbt_schema_version: String?
         var project_name: String?      // v10+
         var adapter_type: String?
     }
-    struct Meta: Decodable { var owner: LenientName? }
-    struct Config: Decodable {
+    struct Meta: Decodable, Equatable { var owner: LenientName? }
+    struct Config: Decodable, Equatable {
         var materialized: String?
         var meta: Meta?
         var group: String?
         var severity: String?
         var enabled: Bool?
     }
-    struct DependsOn: Decodable { var nodes: [String]? }
-    struct TestMetadata: Decodable {
+    struct DependsOn: Decodable, Equatable { var nodes: [String]? }
+    struct TestMetadata: Decodable, Equatable {
         var name: String?
         var kwargs: Kwargs?
-        struct Kwargs: Decodable { var column_name: LenientName?; var model: String? }
+        struct Kwargs: Decodable, Equatable { var column_name: LenientName?; var model: String? }
     }
-    struct Node: Decodable {
+    struct Node: Decodable, Equatable {
         var unique_id: String
         var resource_type: String
         var package_name: String
@@ -63,7 +63,7 @@ public enum DbtImporter {
         var attached_node: String?     // tests, v10+
         var test_metadata: TestMetadata?
     }
-    struct Exposure: Decodable {
+    struct Exposure: Decodable, Equatable {
         var unique_id: String
         var name: String
         var label: String?
@@ -77,17 +77,19 @@ public enum DbtImporter {
         var owner: ExposureOwner?
         var depends_on: DependsOn?
         var meta: Meta?
-        struct ExposureOwner: Decodable { var name: String?; var email: String? }
+        struct ExposureOwner: Decodable, Equatable { var name: String?; var email: String? }
     }
-    struct Group: Decodable {
+    struct Group: Decodable, Equatable {
         var name: String
         var owner: Exposure.ExposureOwner?
     }
-    struct ColumnInfo: Decodable { var name: String?; var description: String?; var data_type: String? }
+    struct ColumnInfo: Decodable, Equatable { var name: String?; var description: String?; var data_type: String? }
     /// Columns by name. (Foundation's decoder does not keep the manifest's key order; the
     /// manifest's order is recovered by `columnOrder` and applied in `plan`.)
-    struct OrderedColumns: Decodable {
+    struct OrderedColumns: Decodable, Equatable {
         var list: [(String, ColumnInfo)] = []
+        init() {}
+        static func == (a: Self, b: Self) -> Bool { a.list.elementsEqual(b.list) { $0.0 == $1.0 && $0.1 == $1.1 } }
         struct Key: CodingKey {
             var stringValue: String; var intValue: Int? { nil }
             init(stringValue: String) { self.stringValue = stringValue }

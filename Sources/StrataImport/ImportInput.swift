@@ -173,8 +173,9 @@ enum ImportInput {
 
 /// A JSON value decoded leniently: a string, or the first string of a list, or the `name` of an
 /// object (owners are written all three ways); anything else is nil.
-struct LenientName: Decodable {
+struct LenientName: Decodable, Equatable {
     var value: String?
+    init(value: String?) { self.value = value }
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) { value = s; return }

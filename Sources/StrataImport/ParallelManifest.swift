@@ -10,6 +10,9 @@ extension DbtImporter {
     static let parallelThreshold = 8 << 20
 
     static func decodeManifest(_ data: Data, file: String) throws -> Manifest {
+        // The byte-level reader first; it gives up on anything unexpected, and the decoders
+        // below then give the reference answer or the error with its JSON path.
+        if let m = ManifestReader.read(data) { return m }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if data.count >= parallelThreshold, cores > 1, let m = try? decodeSplit(data, parts: min(cores, 8) * 2) {
             return m

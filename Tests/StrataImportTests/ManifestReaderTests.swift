@@ -1,0 +1,130 @@
+import Foundation
+@testable import StrataImport
+import StrataTestSupport
+import Testing
+
+/// The byte-level manifest reader must give exactly what `JSONDecoder` gives, or give up:
+/// on every corpus manifest, on a manifest full of escapes and odd-but-valid values, and on
+/// thousands of damaged copies (where, whenever it answers, the decoder must agree).
+@Suite struct ManifestReaderTests {
+    typealias Manifest = DbtImporter.Manifest
+
+    static func decoded(_ data: Data) -> Manifest? { try? JSONDecoder().decode(Manifest.self, from: data) }
+
+    @Test func corpusManifestsReadAsTheDecoderReadsThem() throws {
+        guard let corpus = sharedCorpus else {
+            print("ManifestReaderTests: skipped, ../shared/corpus is not present beside the repository")
+            return
+        }
+        for project in ["jaffle_shop/manifest.json", "jaffle_shop_postgres/manifest.json",
+                        "mattermost_analytics/manifest.json.gz", "calitp_warehouse/manifest.json.gz"] {
+            let data = try ImportInput.read(corpus + "/dbt/" + project)
+            let reference = try #require(Self.decoded(data), "\(project): the decoder refused it")
+            let read = try #require(ManifestReader.read(data), "\(project): the reader gave up")
+            #expect(read == reference, "\(project)")
+            #expect(read.nodes.count > 10)
+        }
+    }
+
+    /// Escapes of every kind, non-ASCII text, surrogate pairs, braces and quotes inside strings,
+    /// numbers of every form, nulls for optional fields, and each shape an owner can take.
+    static let oddButValid = #"""
+        {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": null,
+                      "adapter_type": "postgres", "env": {"n": [0, -1, 2.5, 1e10, -3.25E-2, 0.0e+0, true, false, null]}},
+         "nodes": {
+           "model.p.a": {"unique_id": "model.p.a", "resource_type": "model", "package_name": "p", "name": "a",
+             "description": "Tab\there \"quoted\" back\\slash sl\/ash \b\f\n\r caf\u00e9 \ud83d\ude00 \u2603 {not: [json]}",
+             "raw_code": "select '}' as x, \"]\" as y -- {{ ref(\"b\") }}", "tags": [], "fqn": ["p", "a"],
+             "meta": {"owner": ["ana@example.com", "bob"]}, "config": {"meta": {"owner": {"name": null, "email": "c@example.com"}},
+             "enabled": true, "materialized": null, "severity": "warn"},
+             "columns": {"z": {"name": "z", "description": "last"}, "a": {"name": "A", "data_type": null, "x": [[[]], {}]},
+                         "é": {"description": "accented"}},
+             "depends_on": {"nodes": ["source.p.s.t"], "macros": ["m"]}, "group": null, "access": "public"},
+           "model.p.b": {"unique_id": "model.p.b", "resource_type": "model", "package_name": "p", "name": "b",
+             "meta": {"owner": 42}, "config": {"meta": {"owner": [1, 2]}}, "columns": null, "depends_on": null,
+             "tags": null, "description": null},
+           "model.p.c": {"unique_id": "model.p.c", "resource_type": "model", "package_name": "p", "name": "c",
+             "meta": {"owner": {"name": 7}}, "config": {"meta": {"owner": null}, "enabled": false}},
+           "test.p.t": {"unique_id": "test.p.t", "resource_type": "test", "package_name": "p", "name": "t",
+             "test_metadata": {"name": "relationships", "kwargs": {"column_name": ["id"], "model": "{{ ref('a') }}", "to": "ref('b')"}},
+             "attached_node": "model.p.a", "column_name": "id"}
+         },
+         "sources": {"source.p.s.t": {"unique_id": "source.p.s.t", "resource_type": "source", "package_name": "p", "name": "t",
+                     "source_name": "s", "identifier": "T", "database": "DB", "schema": "raw"}},
+         "exposures": {"exposure.p.d": {"unique_id": "exposure.p.d", "name": "d", "label": "Dash", "package_name": "p",
+                       "owner": {"name": "Ana", "email": "ana@example.com"}, "url": "https://x", "depends_on": {"nodes": ["model.p.a"]}}},
+         "groups": {"group.p.g": {"name": "g", "owner": {"email": "g@example.com"}}},
+         "macros": {"m": {"macro_sql": "{% macro m() %}\n  {{ return(\"}\") }}\n{% endmacro %}"}},
+         "parent_map": {"model.p.a": ["source.p.s.t"]}, "child_map": {}, "semantic_models": {}, "unit_tests": {}
+        }
+        """#
+
+    @Test func oddButValidValues() throws {
+        let data = Data(Self.oddButValid.utf8)
+        let reference = try #require(Self.decoded(data))
+        let read = try #require(ManifestReader.read(data))
+        #expect(read == reference)
+        #expect(read.nodes["model.p.a"]?.description?.contains("café 😀 ☃ {not: [json]}") == true)
+        #expect(read.nodes["model.p.a"]?.meta?.owner?.value == "ana@example.com")
+        #expect(read.nodes["model.p.a"]?.config?.meta?.owner?.value == "c@example.com")
+        #expect(read.nodes["model.p.b"]?.meta?.owner == LenientName(value: nil))
+        #expect(read.nodes["model.p.a"]?.columns?.list.map(\.0) == ["a", "z", "é"])
+    }
+
+    /// What the reader gives up on: the decoder then decides (and names the error).
+    @Test(arguments: [
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "tags": "x"}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p"}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a"}}"#,
+        #"{"metadata": {}, "nodes": {}} x"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "x": 01}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "x": [1,]}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "\ud800"}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "config": {"enabled": "yes"}}}}"#,
+        #"{"metadata": {}}"#,
+        #"{"metadata": {}, "nodes": {}, "nodes": {}}"#,
+    ])
+    func givesUpWhereTheDecoderMustJudge(_ text: String) {
+        #expect(ManifestReader.read(Data(text.utf8)) == nil)
+    }
+
+    @Test func invalidUTF8IsLeftToTheDecoder() {
+        var bytes = Array(Self.oddButValid.utf8)
+        let at = bytes.firstIndex(of: UInt8(ascii: "T"))!   // inside the first description
+        bytes[at] = 0xFF
+        #expect(ManifestReader.read(Data(bytes)) == nil)
+    }
+
+    /// Damaged copies: a byte dropped, changed or inserted, or the file cut short. Whenever the
+    /// reader still answers, the decoder must accept the same bytes and agree.
+    @Test func damagedCopiesNeverDisagree() throws {
+        var sources = [Data(Self.oddButValid.utf8), Data(syntheticManifest(version: 12, models: ["a", "b", "c"], group: true).utf8)]
+        if let corpus = sharedCorpus, let jaffle = FileManager.default.contents(atPath: corpus + "/dbt/jaffle_shop/manifest.json") {
+            sources.append(jaffle.prefix(60_000) + Data("}}}}}}}}}}".utf8))
+        }
+        var rng = UInt64(0x2545F4914F6CDD1D)
+        func next(_ n: Int) -> Int { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return Int(rng % UInt64(max(1, n))) }
+        let alphabet = Array(#"{}[],:"\ 0123456789eE.-+tfnulrsa"#.utf8)
+        var answered = 0
+        for source in sources {
+            let base = [UInt8](source)
+            for _ in 0..<700 {
+                var bytes = base
+                let at = next(bytes.count)
+                switch next(4) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes[at] = alphabet[next(alphabet.count)]
+                case 2: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                default: bytes = Array(bytes.prefix(at))
+                }
+                let data = Data(bytes)
+                guard let read = ManifestReader.read(data) else { continue }
+                answered += 1
+                let reference = Self.decoded(data)
+                #expect(reference != nil, "the reader accepted bytes the decoder refuses (change at \(at))")
+                if let reference { #expect(read == reference, "change at \(at)") }
+            }
+        }
+        #expect(answered > 100)
+    }
+}
