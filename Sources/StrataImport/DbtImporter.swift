@@ -19,6 +19,10 @@ public enum DbtImporter {
         var sources: [String: Node]?
         var exposures: [String: Exposure]?
         var groups: [String: Group]?   // v9+
+        /// Columns are listed as the manifest lists them (the byte-level reader keeps the
+        /// order; `JSONDecoder` does not, and `columnOrder` recovers it).
+        var columnsInDocumentOrder = false
+        enum CodingKeys: String, CodingKey { case metadata, nodes, sources, exposures, groups }
     }
     struct Metadata: Decodable, Equatable {
         var dbt_schema_version: String?
@@ -166,7 +170,7 @@ public enum DbtImporter {
     public static func plan(manifest: String, runResults: String? = nil, log: String? = nil) throws -> ImportPlan {
         var plan = ImportPlan()
         let (m, _, data) = try loadManifestData(manifest)
-        let order = columnOrder(data)
+        let order = m.columnsInDocumentOrder ? [:] : columnOrder(data)
         let file = ImportInput.absolute(manifest)
         var batch = ImportFileBatch(importer: "dbt", file: file)
         let platform = m.metadata.adapter_type
@@ -192,8 +196,12 @@ public enum DbtImporter {
         }
 
         var tables = Set<String>()
-        let all = m.nodes.values.sorted { $0.unique_id < $1.unique_id }
-            + (m.sources ?? [:]).values.sorted { $0.unique_id < $1.unique_id }
+        // Sorted by id; indexes are sorted rather than the (large) node values.
+        func byID(_ nodes: [String: Node]) -> [Node] {
+            let list = Array(nodes.values)
+            return list.indices.sorted { list[$0].unique_id < list[$1].unique_id }.map { list[$0] }
+        }
+        let all = byID(m.nodes) + byID(m.sources ?? [:])
         var tests: [Node] = []
         for n in all {
             let (stage, materialization): (String, String?)
@@ -210,7 +218,7 @@ public enum DbtImporter {
             var tags = n.tags ?? []
             if let access = n.access, access != "protected" { tags.append("access:\(access)") }
             var e = ImportedEntity(Entity(id: n.unique_id, kind: .table, name: name, stage: stage, owner: ownerID(n),
-                                          tool: "dbt", description: (n.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                                          tool: "dbt", description: trimmed(n.description),
                                           tags: tags))
             e.table = TableDetail(platform: platform, materialization: materialization,
                                   columns: ordered(n.columns?.list ?? [], order[n.unique_id]).map { key, c in
@@ -230,7 +238,7 @@ public enum DbtImporter {
             }
             var e = ImportedEntity(Entity(id: x.unique_id, kind: .dashboard, name: x.label ?? x.name, stage: "serve",
                                           owner: owner, tool: "dbt",
-                                          description: (x.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                                          description: trimmed(x.description),
                                           tags: x.tags ?? []))
             e.dashboardURL = x.url
             e.dbt = DbtNodeInfo(resourceType: "exposure", packageName: x.package_name,
@@ -267,6 +275,15 @@ public enum DbtImporter {
     public static func decodeOnly(_ data: Data) throws -> Int {
         let m = try JSONDecoder().decode(Manifest.self, from: data)
         return m.nodes.count + (m.sources?.count ?? 0)
+    }
+
+    /// The text without surrounding white space; Foundation's trimming (slow, through NSString)
+    /// only when there is some, which is rare.
+    static func trimmed(_ text: String?) -> String {
+        guard let text, let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return "" }
+        let space = CharacterSet.whitespacesAndNewlines
+        guard space.contains(first) || space.contains(last) else { return text }
+        return text.trimmingCharacters(in: space)
     }
 
     /// Columns in the manifest's order when it is known, else by name.
