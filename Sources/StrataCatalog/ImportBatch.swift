@@ -38,7 +38,8 @@ public struct ImportedEntity: Sendable, Equatable {
     func digest() -> String {
         var d = Digest()
         let e = entity
-        d.mix(e.kind.rawValue); d.mix(e.name)   // not the id: it is the key, and a merge may change it; d.mix(e.stage); d.mix(e.owner); d.mix(e.tool)
+        // Not the id: it is the key, and a merge may change it.
+        d.mix(e.kind.rawValue); d.mix(e.name); d.mix(e.stage); d.mix(e.owner); d.mix(e.tool)
         d.mix(e.description); d.mix(e.tags.joined(separator: "\n"))
         if let t = table {
             d.mix("T"); d.mix(t.platform); d.mix(t.materialization)

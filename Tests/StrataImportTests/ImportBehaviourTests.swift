@@ -34,6 +34,27 @@ import Testing
         #expect(relation == ["wh.analytics.a"])
     }
 
+    /// A newer manifest that changes only a model's owner (or only its stage or tool) updates it:
+    /// the digest that decides "nothing changed" covers every written field.
+    @Test func ownerChangeAloneIsImported() throws {
+        let dir = try makeTempDirectory("dbt-owner")
+        let c = dir + "/c.sqlite"
+        let text = syntheticManifest(version: 12, models: ["a", "b"])
+        let m = try writeFile(dir, "manifest.json", text)
+        try importDbt(m, into: c)
+        let owner: [String?] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
+        #expect(owner == [nil])
+        // The first model's config (model a) gets an owner.
+        var changed = text
+        let config = try #require(changed.range(of: "\"config\": {\"materialized\": \"table\", \"meta\": {}}"))
+        changed.replaceSubrange(config, with: "\"config\": {\"materialized\": \"table\", \"meta\": {\"owner\": \"ana@example.com\"}}")
+        _ = try writeFile(dir, "manifest.json", changed)
+        let s = try importDbt(m, into: c)
+        #expect(s.changes["table"]?.updated ?? 0 >= 1)
+        let after: [String?] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
+        #expect(after.first??.contains("ana") == true, "\(after)")
+    }
+
     @Test(arguments: [6, 13, 99])
     func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
         let dir = try makeTempDirectory("dbt-bad")
