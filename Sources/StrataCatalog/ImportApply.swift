@@ -52,7 +52,7 @@ extension CatalogWriter {
     }
 
     private func touch(_ id: String) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_touched(id) VALUES (?)").execute(arguments: [id])
+        try RowWriter(db: db).execute("INSERT OR IGNORE INTO import_touched(id) VALUES (?)", .text(id))
     }
 
     /// Re-indexes only the entities this import wrote or removed (and those owned by a written
@@ -70,7 +70,7 @@ extension CatalogWriter {
     }
 
     func exists(_ id: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM entity WHERE id = ?"), arguments: [id]) ?? false
+        try RowWriter(db: db).text("SELECT 1 FROM entity WHERE id = ?", .text(id)) != nil
     }
 
     private func oldFacts(_ importer: String, _ file: String, _ fact: String) throws -> [String: String] {
@@ -83,10 +83,10 @@ extension CatalogWriter {
     }
 
     private func putFact(_ importer: String, _ file: String, _ fact: String, _ key: String, _ digest: String) throws {
-        try db.cachedStatement(sql: """
+        try RowWriter(db: db).execute("""
             INSERT INTO import_fact(importer, file, fact, key, digest) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(importer, file, fact, key) DO UPDATE SET digest = excluded.digest
-            """).execute(arguments: [importer, file, fact, key, digest])
+            """, .text(importer), .text(file), .text(fact), .text(key), .text(digest))
     }
 
     private func dropFact(_ importer: String, _ file: String, _ fact: String, _ key: String) throws -> Bool {
@@ -122,8 +122,8 @@ extension CatalogWriter {
     /// id, with the same relation, takes dbt's id (everything pointing at it follows).
     private func adoptDbtID(_ id: String, relation: String?) throws {
         guard let relation, try !exists(id) else { return }
-        guard let old = try String.fetchOne(db, sql: "SELECT id FROM data_table WHERE relation = ? AND id <> ? LIMIT 1",
-                                            arguments: [relation, id]) else { return }
+        guard let old = try RowWriter(db: db).text("SELECT id FROM data_table WHERE relation = ? AND id <> ? LIMIT 1",
+                                                    .text(relation), .text(id)) else { return }
         try renameEntity(old, to: id)
     }
 
@@ -182,7 +182,7 @@ extension CatalogWriter {
         // default owner `airflow`, say) becomes `team.airflow` / `person.x`, and what it owns
         // follows.
         func kindOf(_ id: String) throws -> String? {
-            try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM entity WHERE id = ?"), arguments: [id])
+            try RowWriter(db: db).text("SELECT kind FROM entity WHERE id = ?", .text(id))
         }
         var ownerMap: [String: String] = [:]
         let batchKinds = Dictionary(entities.map { ($0.entity.id, $0.entity.kind) }, uniquingKeysWith: { a, _ in a })
@@ -213,10 +213,10 @@ extension CatalogWriter {
             try touch(id)
             try writeEntity(e, importer: f.importer, file: f.file, existed: existed)
             try putFact(f.importer, f.file, "entity", id, digest)
-            try db.cachedStatement(sql: """
+            try RowWriter(db: db).execute("""
                 INSERT INTO entity_source(entity_id, importer, file, imported_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(entity_id, importer, file) DO UPDATE SET imported_at = excluded.imported_at
-                """).execute(arguments: [id, f.importer, f.file, now])
+                """, .text(id), .text(f.importer), .text(f.file), .text(now))
             if existed { summary.update(e.entity.kind.rawValue) } else { summary.add(e.entity.kind.rawValue) }
         }
         progress(entities.count % 1000)
@@ -244,7 +244,8 @@ extension CatalogWriter {
             edges[[e.from, e.to, e.source.rawValue].joined(separator: "\u{1F}")] = e
         }
         try syncFacts(f, "edge", edges.mapValues { ($0, "1") }, summary: &summary, write: { e in
-            try addEdge(e)
+            try RowWriter(db: db).execute("INSERT OR IGNORE INTO edge(from_id, to_id, source) VALUES (?, ?, ?)",
+                                          .text(e.from), .text(e.to), .text(e.source.rawValue))
         }, delete: { e in
             try db.execute(sql: "DELETE FROM edge WHERE from_id = ? AND to_id = ? AND source = ?",
                            arguments: [e[0], e[1], e[2]])
@@ -274,10 +275,10 @@ extension CatalogWriter {
             checks[c.tableID + "\u{1F}" + c.checkID] = (c, d.hex)
         }
         try syncFacts(f, "check", checks, summary: &summary, write: { c in
-            try db.cachedStatement(sql: """
+            try RowWriter(db: db).execute("""
                 INSERT OR REPLACE INTO data_check(table_id, check_id, name, column_name, test, severity)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [c.tableID, c.checkID, c.name, c.column, c.test, c.severity])
+                """, .text(c.tableID), .text(c.checkID), .text(c.name), .text(c.column), .text(c.test), .text(c.severity))
         }, delete: { k in
             try db.execute(sql: "DELETE FROM data_check WHERE table_id = ? AND check_id = ?", arguments: [k[0], k[1]])
         })
@@ -342,37 +343,38 @@ extension CatalogWriter {
                 }
             }
         }
-        try db.cachedStatement(sql: """
+        let rows = RowWriter(db: db)
+        try rows.execute("""
             INSERT INTO entity(id, kind, name, stage, owner, tool, description, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stage = excluded.stage,
                 owner = excluded.owner, tool = excluded.tool, description = excluded.description, tags = excluded.tags
-            """).execute(arguments: [e.id, e.kind.rawValue, e.name, e.stage, e.owner, e.tool, e.description,
-                                     Self.joinList(e.tags)])
+            """, .text(e.id), .text(e.kind.rawValue), .text(e.name), .text(e.stage), .text(e.owner), .text(e.tool),
+            .text(e.description), .text(Self.joinList(e.tags)))
         if let t = imported.table {
-            try db.cachedStatement(sql: """
+            try rows.execute("""
                 INSERT INTO data_table(id, platform, materialization, relation) VALUES (?1, ?2, ?3, ?4)
                 ON CONFLICT(id) DO UPDATE SET
                   platform = CASE WHEN ?5 THEN coalesce(platform, excluded.platform) ELSE coalesce(excluded.platform, platform) END,
                   materialization = CASE WHEN ?5 THEN coalesce(materialization, excluded.materialization)
                                          ELSE coalesce(excluded.materialization, materialization) END,
                   relation = CASE WHEN ?5 THEN coalesce(relation, excluded.relation) ELSE coalesce(excluded.relation, relation) END
-                """).execute(arguments: [e.id, t.platform, t.materialization, imported.relation, fillOnly])
+                """, .text(e.id), .text(t.platform), .text(t.materialization), .text(imported.relation), .bool(fillOnly))
             let current = existed ? try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM table_column WHERE table_id = ?"),
                                                      arguments: [e.id]) ?? 0 : 0
             if !t.columns.isEmpty && (!fillOnly || current == 0) {
                 if current > 0 {
                     try db.cachedStatement(sql: "DELETE FROM table_column WHERE table_id = ?").execute(arguments: [e.id])
                 }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO table_column(table_id, position, name, type, description) VALUES (?, ?, ?, ?, ?)
-                    """)
-                for (i, c) in t.columns.enumerated() { try insert.execute(arguments: [e.id, i, c.name, c.type, c.description]) }
+                for (i, c) in t.columns.enumerated() {
+                    try rows.execute("INSERT INTO table_column(table_id, position, name, type, description) VALUES (?, ?, ?, ?, ?)",
+                                     .text(e.id), .int(i), .text(c.name), .text(c.type), .text(c.description))
+                }
             }
         }
         if let n = imported.dbt {
-            try db.cachedStatement(sql: """
+            try rows.execute("""
                 INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [e.id, n.resourceType, n.packageName, n.fqn, n.originalFilePath])
+                """, .text(e.id), .text(n.resourceType), .text(n.packageName), .text(n.fqn), .text(n.originalFilePath))
         }
         if let o = imported.owner {
             if fillOnly, try Bool.fetchOne(db, sql: "SELECT 1 FROM owner WHERE id = ?", arguments: [e.id]) == true {
