@@ -373,8 +373,10 @@ extension CatalogWriter {
         }
         if let n = imported.dbt {
             try rows.execute("""
-                INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path) VALUES (?, ?, ?, ?, ?)
-                """, .text(e.id), .text(n.resourceType), .text(n.packageName), .text(n.fqn), .text(n.originalFilePath))
+                INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path, patch_path)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, .text(e.id), .text(n.resourceType), .text(n.packageName), .text(n.fqn), .text(n.originalFilePath),
+                .text(n.patchPath))
         }
         if let o = imported.owner {
             if fillOnly, try Bool.fetchOne(db, sql: "SELECT 1 FROM owner WHERE id = ?", arguments: [e.id]) == true {

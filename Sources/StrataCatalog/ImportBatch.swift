@@ -9,9 +9,12 @@ public struct DbtNodeInfo: Sendable, Equatable, Codable {
     /// fqn parts joined with '.'.
     public var fqn: String
     public var originalFilePath: String
-    public init(resourceType: String, packageName: String, fqn: String, originalFilePath: String) {
+    /// The properties (.yml) file that describes the node, relative to its project ('' when none):
+    /// dbt's `path:` selects a node by it too.
+    public var patchPath: String
+    public init(resourceType: String, packageName: String, fqn: String, originalFilePath: String, patchPath: String = "") {
         self.resourceType = resourceType; self.packageName = packageName; self.fqn = fqn
-        self.originalFilePath = originalFilePath
+        self.originalFilePath = originalFilePath; self.patchPath = patchPath
     }
 }
 
@@ -46,7 +49,7 @@ public struct ImportedEntity: Sendable, Equatable {
             for c in t.columns { d.mix(c.name); d.mix(c.type); d.mix(c.description) }
         }
         d.mix(relation)
-        if let n = dbt { d.mix("N"); d.mix(n.resourceType); d.mix(n.packageName); d.mix(n.fqn); d.mix(n.originalFilePath) }
+        if let n = dbt { d.mix("N"); d.mix(n.resourceType); d.mix(n.packageName); d.mix(n.fqn); d.mix(n.originalFilePath); d.mix(n.patchPath) }
         if let o = owner { d.mix("O"); d.mix(o.type.rawValue); d.mix(o.email); d.mix(o.team) }
         d.mix(dashboardURL); d.mix(schedule)
         if let t = task { d.mix("K"); d.mix(t.dagID); d.mix(t.taskID); d.mix(t.operatorName); d.mix(t.triggerRule); d.mix("\(t.retries)") }

@@ -312,12 +312,12 @@ extension CatalogReader {
     public func dbtNodes() throws -> [DbtNodeKey] {
         guard try db.tableExists("dbt_node") else { return [] }
         return try Row.fetchAll(db, sql: """
-            SELECT e.num, d.resource_type, d.package_name, d.fqn, d.original_file_path
+            SELECT e.num, d.resource_type, d.package_name, d.fqn, d.original_file_path, d.patch_path
             FROM dbt_node d JOIN entity e ON e.id = d.id
             """).map {
             DbtNodeKey(num: Int32($0[0] as Int64), resourceType: $0[1], package: $0[2],
                        fqn: ($0[3] as String).split(separator: ".", omittingEmptySubsequences: false).map(String.init),
-                       path: $0[4])
+                       path: $0[4], patchPath: $0[5])
         }
     }
 
@@ -550,4 +550,6 @@ public struct DbtNodeKey: Sendable {
     public var package: String
     public var fqn: [String]
     public var path: String
+    /// The node's properties file ('' when none).
+    public var patchPath: String
 }

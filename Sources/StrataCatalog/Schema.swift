@@ -21,6 +21,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v5-navigator-indexes", migrate: addNavigatorIndexes)
         migrator.registerMigration("v6-import", migrate: addImport)
         migrator.registerMigration("v7-lineage", migrate: addLineageCache)
+        migrator.registerMigration("v8-dbt-patch-path", migrate: addDbtPatchPath)
         return migrator
     }()
 
@@ -211,6 +212,12 @@ extension CatalogSchema {
     /// merge; `task_run.message` keeps dbt messages and OpenLineage errors; `data_check` holds
     /// data tests attached to their table; `import_fact` remembers what each input file
     /// contributed (with a digest) so a re-import can tell added, updated, unchanged and removed.
+    /// v8: a dbt node's properties file (`patch_path`), which dbt's `path:` selector matches
+    /// as well as the node's own file. Nodes imported before keep '' until their next import.
+    static func addDbtPatchPath(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN patch_path TEXT NOT NULL DEFAULT ''")
+    }
+
     static func addImport(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE dbt_node (

@@ -55,6 +55,7 @@ public enum DbtImporter {
         var schema: String?
         var fqn: [String]?
         var original_file_path: String?
+        var patch_path: String?        // "project://models/schema.yml"
         var description: String?
         var tags: [String]?
         var meta: Meta?
@@ -226,7 +227,8 @@ public enum DbtImporter {
                                   })
             e.relation = relation(n)
             e.dbt = DbtNodeInfo(resourceType: n.resource_type, packageName: n.package_name,
-                                fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "")
+                                fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "",
+                                patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "")
             batch.entities.append(e)
             tables.insert(n.unique_id)
             for dep in n.depends_on?.nodes ?? [] { batch.edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }

@@ -92,6 +92,7 @@ struct ManifestReader {
             case key(k, "schema"): n.schema = try optString()
             case key(k, "fqn"): n.fqn = try optStrings()
             case key(k, "original_file_path"): n.original_file_path = try optString()
+            case key(k, "patch_path"): n.patch_path = try optString()
             case key(k, "description"): n.description = try optString()
             case key(k, "tags"): n.tags = try optStrings()
             case key(k, "meta"): n.meta = try orNull { try $0.meta() }

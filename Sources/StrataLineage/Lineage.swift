@@ -174,8 +174,12 @@ public final class LineageEngine: @unchecked Sendable {
             // lies under a matching root folder are selected.
             let nodes = try dbtNodes()
             let root = try rootPackages()
-            let exists = nodes.contains { root.contains($0.package) && Self.pathMatches(value, $0.path) }
-            found = exists ? nodes.filter { Self.pathMatches(value, $0.path) }.map(\.num) : []
+            // A node is also selected by its properties file (patch_path), matched as a file only.
+            func matches(_ n: DbtNodeKey) -> Bool {
+                Self.pathMatches(value, n.path) || !n.patchPath.isEmpty && Self.fileMatches(value, n.patchPath)
+            }
+            let exists = nodes.contains { root.contains($0.package) && matches($0) }
+            found = exists ? nodes.filter(matches).map(\.num) : []
             found += try catalog.read { try $0.lineageNums(sourceFileGlob: value) }
         case .source: found = try resolveSource(value)
         case .exposure:
@@ -309,6 +313,13 @@ public final class LineageEngine: @unchecked Sendable {
 
     /// dbt's path rule: the node's file, or a folder it lies in, matches the pattern (relative
     /// to the project root; `*` does not cross a slash, as in a shell).
+    /// The pattern names this file itself (not a folder above it).
+    static func fileMatches(_ pattern: String, _ path: String) -> Bool {
+        let wanted = pattern.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/").map(String.init)
+        return !wanted.isEmpty && wanted.count == parts.count && zip(wanted, parts).allSatisfy { glob($0, $1) }
+    }
+
     static func pathMatches(_ pattern: String, _ path: String) -> Bool {
         let trimmed = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
         let wanted = trimmed.split(separator: "/").map(String.init)

@@ -24,12 +24,10 @@ import Testing
 
     static let projects = ["jaffle_shop", "mattermost_analytics", "calitp_warehouse"]
 
-    /// Cases strata cannot answer as dbt does, and why. Analyses are not imported (the issue
-    /// leaves them out); a node's properties file (`patch_path`) is not kept, so `path:` on a
-    /// .yml file finds only what is defined in it.
+    /// Cases strata cannot answer as dbt does, and why: analyses are not imported (the issue
+    /// leaves them out).
     static func notComparable(_ select: String) -> String? {
         if select.contains("active_user_base") { return "an analysis" }
-        if select.hasSuffix(".yml") { return "path: of a properties file" }
         return nil
     }
 
