@@ -279,6 +279,12 @@ public enum DbtImporter {
         return m.nodes.count + (m.sources?.count ?? 0)
     }
 
+    /// Reads a manifest's bytes with the byte-level reader the importer tries first and returns
+    /// its node count (nil when the reader gives up): the benchmark's third parser row.
+    public static func readOnly(_ data: Data) -> Int? {
+        ManifestReader.read(data).map { $0.nodes.count + ($0.sources?.count ?? 0) }
+    }
+
     /// The text without surrounding white space; Foundation's trimming (slow, through NSString)
     /// only when there is some, which is rare.
     static func trimmed(_ text: String?) -> String {

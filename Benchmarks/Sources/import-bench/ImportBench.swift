@@ -94,21 +94,27 @@ struct ImportBench: ParsableCommand {
         row("`strata import dbt F --catalog SAME` (again: nothing changes)", again)
         print(table.markdown)
 
-        // Which Foundation parser to use: both on the same bytes, in this process.
+        // The parsers side by side on the same bytes, in this process: Foundation's two, and the
+        // byte-level reader the importer uses first.
         let data = try Data(contentsOf: URL(fileURLWithPath: manifest))
         let clock = ContinuousClock()
-        var serialization: [Double] = [], decoder: [Double] = []
+        var serialization: [Double] = [], decoder: [Double] = [], reader: [Double] = []
         for _ in 0..<runs {
             var t0 = clock.now
             _ = try JSONSerialization.jsonObject(with: data)
             serialization.append((clock.now - t0).milliseconds / 1000)
             t0 = clock.now
-            _ = try DbtImporter.decodeOnly(data)
+            let decoded = try DbtImporter.decodeOnly(data)
             decoder.append((clock.now - t0).milliseconds / 1000)
+            t0 = clock.now
+            let read = DbtImporter.readOnly(data)
+            reader.append((clock.now - t0).milliseconds / 1000)
+            if read != decoded { print("WARNING: the reader found \(read.map(String.init) ?? "nothing") nodes, the decoder \(decoded)") }
         }
         var parsers = MarkdownTable(["parser (in process, bytes already read)", "median s", "min-max s"], rightAligned: [1, 2])
         for (name, xs) in [("`JSONSerialization.jsonObject` (whole tree)", serialization),
-                           ("`JSONDecoder` into the importer's manifest structs", decoder)] {
+                           ("`JSONDecoder` into the importer's manifest structs", decoder),
+                           ("`ManifestReader` (byte-level, what the importer uses first) into the same structs", reader)] {
             let s = xs.sorted()
             parsers.add([name, String(format: "%.2f", s[s.count / 2]), String(format: "%.2f-%.2f", s.first!, s.last!)])
         }
