@@ -269,6 +269,10 @@ public enum DbtImporter {
         } else if log != nil {
             throw ImportInput.problem(log!, "--log needs --run-results: a log is attached to the run it belongs to")
         }
+        // Freeing the decoded manifest and the sorted copies of its nodes (millions of strings
+        // released: 0.19 s for 20,000 models) is left to another core while this one writes.
+        nonisolated(unsafe) let decoded = (m, data, all, tests)
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(decoded) {} }
         return plan
     }
 
