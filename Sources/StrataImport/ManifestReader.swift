@@ -23,11 +23,86 @@ struct ManifestReader {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
 
+    /// Where the entries of `nodes` lie, when they were read ahead on several cores.
+    var nodesReadAhead: (start: Int, end: Int, entries: [Range<Int>], nodes: [String: Node])?
+
     static func read(_ data: Data) -> Manifest? {
-        data.withUnsafeBytes { raw in
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        if data.count >= DbtImporter.parallelThreshold && cores > 1, let m = readInParallel(data, parts: cores * 4) { return m }
+        return data.withUnsafeBytes { raw in
             var r = ManifestReader(b: raw.bindMemory(to: UInt8.self))
             return try? r.manifest()
         }
+    }
+
+    /// The entries of `nodes` (nearly all of a manifest) found by a byte scan and read on every
+    /// core, then the rest of the document here, checking the separators between the entries.
+    /// nil when anything does not fit (the caller then reads on one core, which decides).
+    static func readInParallel(_ data: Data, parts: Int) -> Manifest? {
+        guard let split = DbtImporter.splitNodes(data), !split.entries.isEmpty else { return nil }
+        return data.withUnsafeBytes { raw -> Manifest? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let n = min(parts, split.entries.count)
+            let per = (split.entries.count + n - 1) / n
+            final class Results: @unchecked Sendable { var parts: [[(String, Node)]?] = [] }
+            let results = Results()
+            results.parts = Array(repeating: nil, count: n)
+            nonisolated(unsafe) let buffer = bytes
+            let entries = split.entries
+            DispatchQueue.concurrentPerform(iterations: n) { k in
+                var out: [(String, Node)] = []
+                var r = ManifestReader(b: buffer)
+                for e in entries[min(entries.count, k * per)..<min(entries.count, (k + 1) * per)] {
+                    r.i = e.lowerBound
+                    guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound else { return }
+                    out.append((key, node))
+                }
+                results.parts[k] = out
+            }
+            var nodes: [String: Node] = [:]
+            nodes.reserveCapacity(entries.count)
+            for part in results.parts {
+                guard let part else { return nil }
+                for (key, node) in part where nodes.updateValue(node, forKey: key) != nil { return nil }
+            }
+            var r = ManifestReader(b: bytes)
+            r.nodesReadAhead = (split.valueStart, split.valueEnd, entries, nodes)
+            return try? r.manifest()
+        }
+    }
+
+    /// `"key":` of an object entry, `i` past the colon.
+    mutating func entryKey() throws -> String {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw GiveUp() }
+        let r = try stringBody()
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { throw GiveUp() }
+        i += 1
+        return try text(r)
+    }
+
+    /// The value of `nodes` when its entries were read ahead: only the separators between them
+    /// are left to check.
+    mutating func nodesAlreadyRead() throws -> [String: Node]? {
+        guard let ahead = nodesReadAhead else { return nil }
+        ws()
+        guard i == ahead.start, b[i] == UInt8(ascii: "{") else { throw GiveUp() }
+        i += 1
+        for (k, e) in ahead.entries.enumerated() {
+            ws()
+            if k > 0 {
+                guard i < b.count, b[i] == UInt8(ascii: ",") else { throw GiveUp() }
+                i += 1
+                ws()
+            }
+            guard i == e.lowerBound else { throw GiveUp() }
+            i = e.upperBound
+        }
+        ws()
+        guard i == ahead.end - 1, b[i] == UInt8(ascii: "}") else { throw GiveUp() }
+        i += 1
+        return ahead.nodes
     }
 
     // MARK: The manifest's shape
@@ -42,7 +117,9 @@ struct ManifestReader {
         while let k = try nextKey(&first) {
             switch true {
             case key(k, "metadata"): try once(&seen, "metadata"); metadata = try self.metadata()
-            case key(k, "nodes"): try once(&seen, "nodes"); nodes = try dictionary { try $0.node() }
+            case key(k, "nodes"):
+                try once(&seen, "nodes")
+                nodes = try nodesAlreadyRead() ?? dictionary { try $0.node() }
             case key(k, "sources"): try once(&seen, "sources"); sources = try orNull { try $0.dictionary { try $0.node() } }
             case key(k, "exposures"): try once(&seen, "exposures"); exposures = try orNull { try $0.dictionary { try $0.exposure() } }
             case key(k, "groups"): try once(&seen, "groups"); groups = try orNull { try $0.dictionary { try $0.group() } }

@@ -39,6 +39,9 @@ import Testing
             let reference = try #require(Self.decoded(data), "\(project): the decoder refused it")
             let read = try #require(ManifestReader.read(data), "\(project): the reader gave up")
             #expect(Self.byName(read) == reference, "\(project)")
+            // Read on several cores (what manifests of 8 MB and more get): the same.
+            let parallel = try #require(ManifestReader.readInParallel(data, parts: 5), "\(project): the parallel read gave up")
+            #expect(parallel == read, "\(project)")
             #expect(read.nodes.count > 10)
         }
     }
@@ -99,6 +102,7 @@ import Testing
         let reference = try #require(Self.decoded(data))
         let read = try #require(ManifestReader.read(data))
         #expect(Self.byName(read) == reference)
+        #expect(ManifestReader.readInParallel(data, parts: 3) == read)
         #expect(read.nodes["model.p.a"]?.description?.contains("café 😀 ☃ {not: [json]}") == true)
         #expect(read.nodes["model.p.a"]?.meta?.owner?.value == "ana@example.com")
         #expect(read.nodes["model.p.a"]?.config?.meta?.owner?.value == "c@example.com")
@@ -154,7 +158,12 @@ import Testing
                 default: bytes = Array(bytes.prefix(at))
                 }
                 let data = Data(bytes)
-                guard let read = ManifestReader.read(data) else { continue }
+                let parallel = ManifestReader.readInParallel(data, parts: 3)
+                guard let read = ManifestReader.read(data) else {
+                    #expect(parallel == nil, "the parallel read accepted what the reader refuses (change at \(at))")
+                    continue
+                }
+                if let parallel { #expect(parallel == read, "change at \(at)") }
                 answered += 1
                 let reference = Self.decoded(data)
                 #expect(reference != nil, "the reader accepted bytes the decoder refuses (change at \(at))")
