@@ -281,6 +281,38 @@ public struct CatalogReader {
 
     // MARK: Runs
 
+    /// The state of the latest run of each of these DAGs (DAGs that never ran are left out).
+    public func latestRunStates(dags ids: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids {
+            if let s = try String.fetchOne(db.cachedStatement(sql: """
+                SELECT state FROM dag_run WHERE dag_id = ? ORDER BY start_time DESC, run_id DESC LIMIT 1
+                """), arguments: [id]) { out[id] = s }
+        }
+        return out
+    }
+
+    /// The state of each of these tasks in the latest run that has it.
+    public func latestRunStates(tasks ids: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for id in ids {
+            if let s = try String.fetchOne(db.cachedStatement(sql: """
+                SELECT tr.state FROM task_run tr JOIN dag_run r ON r.num = tr.run_num
+                WHERE tr.task_id = ? ORDER BY r.start_time DESC, r.run_id DESC LIMIT 1
+                """), arguments: [id]) { out[id] = s }
+        }
+        return out
+    }
+
+    /// How many DAGs' latest run failed.
+    public func failedDagCount() throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM dag_run r WHERE r.state = 'failed' AND NOT EXISTS (
+                SELECT 1 FROM dag_run l WHERE l.dag_id = r.dag_id
+                AND (l.start_time > r.start_time OR l.start_time = r.start_time AND l.run_id > r.run_id))
+            """) ?? 0
+    }
+
     public func dagRuns(_ dagID: String, limit: Int) throws -> [RunSummary] {
         let runs = try Row.fetchAll(db, sql: """
             SELECT * FROM dag_run WHERE dag_id = ? ORDER BY start_time DESC, run_id DESC LIMIT ?

@@ -11,6 +11,8 @@ struct NavTree {
         let label: String
         let depth: Int
         var expanded = false
+        /// For a DAG or a task: the state of its latest run (nil when it never ran).
+        var state: String?
         var children: [Node] = []
         /// Paging window over the children.
         var start = 0
@@ -52,7 +54,9 @@ struct NavTree {
         roots = [Node(.stagesGroup, label: "By stage (\(counts[.stage] ?? 0))", depth: 0)]
         for kind in [EntityKind.table, .dag, .dashboard, .tool, .owner, .term] where (counts[kind] ?? 0) > 0 {
             let label = kind == .term ? "Glossary" : kind.plural.prefix(1).uppercased() + kind.plural.dropFirst()
-            let node = Node(.kindGroup(kind), label: "\(label) (\(counts[kind]!))", depth: 0)
+            // The on-call question first: how many DAGs are broken right now.
+            let failed = kind == .dag ? try catalog.read { try $0.failedDagCount() } : 0
+            let node = Node(.kindGroup(kind), label: "\(label) (\(counts[kind]!)\(failed > 0 ? " · \(failed) failed" : ""))", depth: 0)
             node.total = counts[kind]!
             roots.append(node)
         }
@@ -121,6 +125,18 @@ struct NavTree {
         case .leaf:
             break
         }
+        try loadStates(n.children)
+    }
+
+    /// The latest run state of the DAGs and tasks among `nodes` (one page: at most 200 lookups).
+    func loadStates(_ nodes: [Node]) throws {
+        let dags = nodes.compactMap { n in n.entity.flatMap { $0.kind == .dag ? $0.id : nil } }
+        let tasks = nodes.compactMap { n in n.entity.flatMap { $0.kind == .task ? $0.id : nil } }
+        guard !dags.isEmpty || !tasks.isEmpty else { return }
+        let states = try catalog.read { db in
+            try db.latestRunStates(dags: dags).merging(try db.latestRunStates(tasks: tasks)) { a, _ in a }
+        }
+        for n in nodes { if let id = n.entity?.id { n.state = states[id] } }
     }
 
     static func node(for e: Entity, depth: Int) -> Node {
@@ -210,7 +226,10 @@ struct NavTree {
                 let marker = n.expandable ? (n.expanded ? "▾ " : "▸ ") : "  "
                 var style = n.depth == 0 ? s.heading : s.base
                 if case .stage(let e) = n.source { style = context.stageStyle(e.id) }
-                let x = grid.put(indent + marker, x: area.x, y: y, rowStyle ?? s.muted, maxWidth: area.width)
+                var x = grid.put(indent + marker, x: area.x, y: y, rowStyle ?? s.muted, maxWidth: area.width)
+                if let state = n.state {
+                    x += grid.put(stateGlyph(state) + " ", x: area.x + x, y: y, rowStyle ?? s.state(state), maxWidth: area.width - x)
+                }
                 var label = n.label
                 var qualifier = ""
                 // Qualified names read best tail first: "fct_orders  analytics.marts".

@@ -40,6 +40,20 @@ import Testing
         #expect(try c.read { try $0.latestFailedRunID(dagID: "d") } == "r1")
     }
 
+    /// The navigator's states: a DAG or task is as its latest run left it, and a DAG whose
+    /// latest run succeeded is not counted as failed however often it failed before.
+    @Test func latestStatesAndFailedDagCount() throws {
+        let c = try catalog()
+        #expect(try c.read { try $0.latestRunStates(dags: ["d", "missing"]) } == ["d": "failed"])
+        #expect(try c.read { try $0.latestRunStates(tasks: ["d.load", "d.build", "d.other"]) }
+                == ["d.load": "failed", "d.build": "upstream_failed", "d.other": "failed"])
+        #expect(try c.read { try $0.failedDagCount() } == 1)
+        try c.write { w in try w.putRun(DagRun(dagID: "d", runID: "r2", state: "success", start: "2026-01-02",
+                                               tasks: [TaskRun(taskID: "d.load", state: "success")])) }
+        #expect(try c.read { try $0.failedDagCount() } == 0)
+        #expect(try c.read { try $0.latestRunStates(tasks: ["d.load", "d.build"]) } == ["d.load": "success", "d.build": "upstream_failed"])
+    }
+
     @Test func messagesOfTheRunsTasks() throws {
         let c = try catalog()
         #expect(try c.read { try $0.taskRunMessages(dagID: "d", runID: "r1") }.isEmpty)
