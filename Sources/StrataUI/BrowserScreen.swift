@@ -98,9 +98,10 @@ public final class BrowserScreen: Screen {
             case "move.right": try nav.expand(); try loadSelection(); return .handled
             case "move.left": nav.collapseOrParent(); try loadSelection(); return .handled
             case "item.open":
+                // A DAG opens its page (its runs, why it failed); → lists its tasks here.
+                if let e = nav.selectedEntity, e.kind == .dag { return .open(.dag(e.id)) }
                 if nav.selectedIsExpandable { try nav.toggle(); try loadSelection(); return .handled }
                 if let e = nav.selectedEntity {
-                    if e.kind == .dag { return .open(.dag(e.id)) }
                     if e.kind == .owner { return .open(.owner(e.id)) }
                     focus = 1
                     return .handled

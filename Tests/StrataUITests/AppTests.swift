@@ -30,6 +30,18 @@ import Testing
         #expect(app.takeEffects() == [.quit])
     }
 
+    /// In the navigator, Enter on a DAG opens its page (runs, why it failed); → lists its tasks.
+    @Test func enterOnADagOpensItsPage() throws {
+        let app = try makeApp()
+        app.press(":", "open orders_daily.transform", "enter")
+        app.press("k", "k")
+        #expect(app.screen.selectedEntityID == "orders_daily")
+        app.press("enter")
+        #expect(app.screen.kind == .dag)
+        app.press("backspace")
+        #expect(app.screen.kind == .browser)
+    }
+
     @Test func ctrlCQuitsFromAnywhere() throws {
         let app = try makeApp()
         app.press("/", "ord")
