@@ -364,9 +364,16 @@ public final class LogScreen: Screen {
 
     /// Rows a line takes on screen.
     private func height(_ o: Int, width: Int) -> Int {
-        guard wrap, width > 0 else { return 1 }
+        guard wrap || wrapsAlways(o), width > 0 else { return 1 }
         let w = TextWidth.width(of: file.text(at: o, limit: 8192).inert())
         return min(50, max(1, (w + width - 1) / width))
+    }
+
+    /// The root-cause line and its chain are shown whole even with wrap off: the end of a
+    /// warehouse error or an exception message is often what says what went wrong.
+    private func wrapsAlways(_ o: Int) -> Bool {
+        guard let r = rootCause else { return false }
+        return r.offset == o || r.chain.contains { $0.offset == o }
     }
 
     /// Keeps the cursor on screen: moves `top` so that the cursor's line is visible.
@@ -439,8 +446,9 @@ public final class LogScreen: Screen {
             if text.contains("\t") { text = text.replacingOccurrences(of: "\t", with: "    ") }
             if foldedHere { text += "  … \(recordLength(line)) more lines (z unfolds)" }
             let ranges = search == nil ? [] : matches(line)
-            let rows = wrap ? height(line, width: textWidth) : 1
-            let segments = layout(text, width: textWidth, rows: rows, skip: wrap ? 0 : hscroll)
+            let whole = wrap || isRoot || chain.contains(line)
+            let rows = whole ? height(line, width: textWidth) : 1
+            let segments = layout(text, width: textWidth, rows: rows, skip: whole ? 0 : hscroll)
             for (r, seg) in segments.enumerated() where y + r < body.maxY {
                 drawSegment(&grid, seg, x: textX, y: y + r, width: textWidth,
                             style: selected ? style.with(underline: true) : style, match: s.logMatch, ranges: ranges)

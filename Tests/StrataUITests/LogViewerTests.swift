@@ -35,6 +35,20 @@ import Testing
         #expect(screen.rootCause?.chain.map(\.line) == [39, 67])
     }
 
+    /// With wrap off, a root-cause line wider than the screen is still shown whole (the end of
+    /// a warehouse error says what was wrong); other long lines stay cut.
+    @Test func rootCauseLineIsShownWhole() throws {
+        let log = repositoryRoot + "/catalog/logs/dag_id=ab_metrics_logged_out/run_id=scheduled__2026-11-22T06:00:00+00:00/task_id=build_exposures/attempt=1.log"
+        let app = try open(log, width: 100, height: 30)
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(!screen.wrap)
+        let rows = app.screenText.split(separator: "\n").map(String.init)
+        let root = try #require(rows.firstIndex { $0.contains("75▶") })
+        let whole = rows[root...].prefix(3).joined()
+        #expect(whole.contains("is not recognized"), "\(rows[root...].prefix(3))")
+        #expect(rows[root + 1].hasPrefix("│      "))
+    }
+
     @Test func errorsWarningsAndRootKeys() throws {
         let app = try open(Self.marketing)
         app.press("g")
