@@ -132,6 +132,13 @@ public struct RootCauseScanner: Sendable {
             let cls = core[..<colon.lowerBound]
             if let dot = cls.lastIndex(of: ".") { core = String(cls[cls.index(after: dot)...]) + core[colon.lowerBound...] }
         }
+        // Snowflake puts the query id between the error code and the message
+        // ("100038 (22018): 01b8c6f4-0304-…: Numeric value…"): useful in the log, noise in a
+        // one-line summary.
+        if kind == "warehouse_error", let id = core.range(of: #"\): [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}: "#,
+                                                          options: .regularExpression) {
+            core.replaceSubrange(id, with: "): ")
+        }
         let more = extra.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("^") }
         if !more.isEmpty { core += " — " + more.prefix(2).joined(separator: " ") }
         let label: String

@@ -107,6 +107,13 @@ import Testing
         }
     }
 
+    @Test func snowflakeSummaryLeavesOutTheQueryID() throws {
+        let a = try Self.analyze(Self.demo("ab_metrics_logged_out/run_id=scheduled__2026-11-22T06:00:00+00:00/task_id=build_exposures/attempt=1"))
+        let r = try #require(a.rootCause)
+        #expect(r.summary == "warehouse error: ProgrammingError: 100038 (22018): Numeric value 'treatment_b' is not recognized")
+        #expect(r.text.contains("01b8c6f4-0304-a1e2-0001-4a2e0b7d61c3"))   // the line itself is untouched
+    }
+
     @Test func snowflakeSummaryCarriesTheNextLine() throws {
         let a = try Self.analyze(Self.demo("finance_daily/run_id=scheduled__2026-11-19T06:30:00+00:00/task_id=build_daily_revenue/attempt=2"))
         let r = try #require(a.rootCause)
