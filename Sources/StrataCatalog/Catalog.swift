@@ -32,7 +32,9 @@ public final class Catalog: Sendable {
     let db: DatabaseQueue
 
     /// Opens (and upgrades, when older) an existing catalog file, or creates one when `create`.
-    public init(path: String, create: Bool = false, readOnly: Bool = false) throws {
+    /// `newFilePageSize`: the page size of a catalog this call creates (SQLite's default, 4 KB,
+    /// when nil).
+    public init(path: String, create: Bool = false, readOnly: Bool = false, newFilePageSize: Int? = nil) throws {
         self.path = path
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CatalogError.missing(path: path)
@@ -49,10 +51,8 @@ public final class Catalog: Sendable {
             // Reads straight from the mapped file: loading the lineage arrays (MBs of blobs)
             // then costs one copy instead of two, and no page cache fills up with them.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
-            // 16 KB pages for new catalogs (an existing file keeps its own): a 20,000-model
-            // import writes 0.45 s less CPU than with 4 KB pages, and searches and lineage
-            // reads do not get slower (BENCHMARKS.md, "Page size").
-            try db.execute(sql: "PRAGMA page_size = 16384")
+            // Only takes effect on a file that is still empty (an existing catalog keeps its own).
+            if let newFilePageSize { try db.execute(sql: "PRAGMA page_size = \(newFilePageSize)") }
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)

@@ -55,6 +55,19 @@ import Testing
         #expect(after.first??.contains("ana") == true, "\(after)")
     }
 
+    /// A catalog created by an import has 16 KB pages (faster big imports); one that already
+    /// exists keeps its page size.
+    @Test func importCreatesSixteenKilobytePages() throws {
+        let dir = try makeTempDirectory("dbt-pages")
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a"]))
+        try importDbt(m, into: dir + "/new.sqlite")
+        #expect(try count(dir + "/new.sqlite", "PRAGMA page_size") == 16384)
+        let old = dir + "/old.sqlite"
+        _ = try Catalog(path: old, create: true)
+        try importDbt(m, into: old)
+        #expect(try count(old, "PRAGMA page_size") == 4096)
+    }
+
     @Test(arguments: [6, 13, 99])
     func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
         let dir = try makeTempDirectory("dbt-bad")
