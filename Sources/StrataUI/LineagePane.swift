@@ -172,6 +172,10 @@ struct LineagePane {
     }
 
     private func lines() -> [Line] {
+        // Tools, owners, stages and terms have no edges: say so rather than "nothing upstream".
+        if let kind = info[root]?.kind, !CatalogReader.lineageKinds.contains(kind) {
+            return [Line("a \(kind.rawValue) is not part of lineage, which follows tables, tasks, DAGs and dashboards", .muted)]
+        }
         let c = counts[direction] ?? (0, 0)
         let way = direction == .upstream ? "upstream" : "downstream"
         // The root's own state first: where a walk down a failure cascade starts.
