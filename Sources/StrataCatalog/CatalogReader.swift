@@ -304,6 +304,16 @@ public struct CatalogReader {
         return out
     }
 
+    /// The DAGs whose latest run failed, with that run, the most recent first.
+    public func failedDags() throws -> [(dagID: String, runID: String)] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.dag_id, r.run_id FROM dag_run r WHERE r.state = 'failed' AND NOT EXISTS (
+                SELECT 1 FROM dag_run l WHERE l.dag_id = r.dag_id
+                AND (l.start_time > r.start_time OR l.start_time = r.start_time AND l.run_id > r.run_id))
+            ORDER BY r.start_time DESC, r.dag_id
+            """).map { ($0[0], $0[1]) }
+    }
+
     /// How many DAGs' latest run failed.
     public func failedDagCount() throws -> Int {
         try Int.fetchOne(db, sql: """

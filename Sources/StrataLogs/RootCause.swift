@@ -127,6 +127,8 @@ public struct RootCauseScanner: Sendable {
 
     static func summary(kind: String, text: String, extra: [String]) -> String {
         var core = text.trimmingCharacters(in: .whitespaces)
+        // The JVM's "Caused by: " says nothing the kind does not.
+        if core.hasPrefix("Caused by: ") { core = String(core.dropFirst("Caused by: ".count)) }
         // The message of an exception without the module path of its class.
         if let colon = core.range(of: ": "), !core[..<colon.lowerBound].contains(" ") {
             let cls = core[..<colon.lowerBound]

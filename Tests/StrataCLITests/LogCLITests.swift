@@ -72,6 +72,28 @@ import Testing
         #expect((rc["log"] as? String)?.hasSuffix("task_id=build_exposures/attempt=1.log") == true)
     }
 
+    /// Without a DAG: every DAG whose latest run failed, where it broke and why.
+    @Test func whyWithoutADagListsEveryBrokenDag() throws {
+        let text = try strata(["why"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("4 DAGs failed in their latest run"))
+        #expect(text.stdout.contains("ab_metrics_logged_out · run scheduled__2026-11-22T06:00:00+00:00 · broke at build_exposures"))
+        #expect(text.stdout.contains("  warehouse error: ProgrammingError: 100038 (22018): Numeric value 'treatment_b' is not recognized"))
+        #expect(text.stdout.contains("  JVM exception: SchemaColumnConvertNotSupportedException: column: [event_properties.price]"))
+        // Recovered since (shop_cdc_ingest) or failed only in an older run (finance_daily): not listed.
+        #expect(!text.stdout.contains("shop_cdc_ingest"))
+        #expect(!text.stdout.contains("finance_daily"))
+        let json = try strata(["why", "--json"])
+        let o = try #require(try json.json() as? [String: Any])
+        let dags = try #require(o["failed_dags"] as? [[String: Any]])
+        #expect(Set(dags.compactMap { $0["dag"] as? String })
+                == ["dbt_core_nightly", "ab_metrics_logged_out", "marketing_attribution", "clickstream_sessionize"])
+        #expect(dags.allSatisfy { ($0["root_cause"] as? [String: Any])?["line"] != nil })
+        let run = try strata(["why", "--run", "x"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--run needs a DAG"))
+    }
+
     @Test func whyDbtAndErrors() throws {
         let dbt = try strata(["why", "dbt", "--json"])
         #expect(dbt.status == 0)
