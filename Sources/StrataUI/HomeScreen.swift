@@ -15,8 +15,11 @@ public final class HomeScreen: Screen {
     var scroll = 0
     var hitBoxes: [(rect: Rect, item: Int)] = []
 
+    /// DAGs whose latest run failed: said on the first line, where the on-call looks first.
+    let failedDags: Int
+
     public init(catalog: Catalog) throws {
-        (stages, totals) = try catalog.read { r in (try r.stages(), try r.kindCounts()) }
+        (stages, totals, failedDags) = try catalog.read { r in (try r.stages(), try r.kindCounts(), try r.failedDagCount()) }
         var items: [(Int, Int?)] = []
         for (i, s) in stages.enumerated() {
             items.append((i, nil))
@@ -61,9 +64,14 @@ public final class HomeScreen: Screen {
         let s = context.styles
         hitBoxes = []
         guard area.height > 2 else { return }
+        var x = area.x + 1
+        if failedDags > 0 {
+            let failed = "✗ \(failedDags) DAG\(failedDags == 1 ? "" : "s") failed: DAGs under b · "
+            x += grid.put(failed, x: x, y: area.y, s.state("failed"), maxWidth: area.maxX - 1 - x)
+        }
         let summary = [EntityKind.stage, .tool, .table, .dag, .owner].map { $0.counted(totals[$0.rawValue] ?? 0) }
             .joined(separator: " · ") + " · Enter explains, / searches"
-        grid.put(summary, x: area.x + 1, y: area.y, s.muted, maxWidth: area.width - 2)
+        grid.put(summary, x: x, y: area.y, s.muted, maxWidth: max(0, area.maxX - 1 - x))
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
 
         // Newspaper layout: as many columns as fit, stages flowing down them in order.
