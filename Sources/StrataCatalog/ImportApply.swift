@@ -217,7 +217,7 @@ extension CatalogWriter {
                 INSERT INTO entity_source(entity_id, importer, file, imported_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(entity_id, importer, file) DO UPDATE SET imported_at = excluded.imported_at
                 """, .text(id), .text(f.importer), .text(f.file), .text(now))
-            if existed { summary.update(e.entity.kind.rawValue) } else { summary.add(e.entity.kind.rawValue) }
+            summary.count(e.entity.kind.rawValue, id, added: !existed)
         }
         progress(entities.count % 1000)
         for (id, _) in old where !kept.contains(id) {
@@ -306,7 +306,7 @@ extension CatalogWriter {
             if old[key] == digest { continue }
             try write(value)
             try putFact(f.importer, f.file, fact, key, digest)
-            if old[key] == nil { summary.add(fact) } else { summary.update(fact) }
+            summary.count(fact, key, added: old[key] == nil)
         }
         for key in old.keys.sorted() where new[key] == nil {
             if try dropFact(f.importer, f.file, fact, key) {

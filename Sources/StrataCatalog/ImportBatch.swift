@@ -154,7 +154,16 @@ public struct ChangeCount: Sendable, Equatable, Codable {
 /// tool) and facts (edge, column_edge, check, run).
 public struct ImportSummary: Sendable, Equatable, Codable {
     public var changes: [String: ChangeCount] = [:]
+    /// What was already counted in this import: an entity, edge or run that two files of one
+    /// import both contribute is one change, not two.
+    private var counted: Set<String> = []
+    enum CodingKeys: String, CodingKey { case changes }
     public init() {}
+    public static func == (a: Self, b: Self) -> Bool { a.changes == b.changes }
+    mutating func count(_ kind: String, _ key: String, added: Bool) {
+        guard counted.insert(kind + "\u{1F}" + key).inserted else { return }
+        if added { add(kind) } else { update(kind) }
+    }
     public var isEmpty: Bool { changes.values.allSatisfy(\.isZero) }
     mutating func add(_ kind: String) { changes[kind, default: ChangeCount()].added += 1 }
     mutating func update(_ kind: String) { changes[kind, default: ChangeCount()].updated += 1 }

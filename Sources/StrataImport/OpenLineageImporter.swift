@@ -60,7 +60,7 @@ public enum OpenLineageImporter {
             plan.warnings.append("skipped \(ignored.count) file\(ignored.count == 1 ? "" : "s") that are not .json, .ndjson or .jsonl: "
                                  + ignored.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
         }
-        var any = false
+        var read: [[Event]] = []
         for (path, explicit) in files {
             let (events, facetOnly) = try readEvents(path)
             if let facetOnly {
@@ -69,12 +69,36 @@ public enum OpenLineageImporter {
                 plan.warnings.append(path + ": " + message + "skipped")
                 continue
             }
-            any = true
+            read.append(events)
             plan.batch.files.append(batch(for: events, file: ImportInput.absolute(path), plan: &plan))
         }
-        if !any { throw ImportInput.problem(inputs.joined(separator: ", "), "no OpenLineage RunEvents found") }
+        if read.isEmpty { throw ImportInput.problem(inputs.joined(separator: ", "), "no OpenLineage RunEvents found") }
+        mergeRunsAcrossFiles(read, into: &plan)
         StandardStages.ensure(["load", "transform", "orchestrate"], into: &plan)
         return plan
+    }
+
+    /// A run's events are often spread over files: one event per file is a common way to keep
+    /// them (START in one, COMPLETE in the next), and the tasks of one DAG run land in files of
+    /// their own. Planned file by file, each file would record its own half of the run and the
+    /// last one written would win. When the files of one import share a run (its id, or the
+    /// parent run of a task), the runs are computed from all their events together and kept by
+    /// the last file read, which is the same file on every re-import of the same inputs.
+    static func mergeRunsAcrossFiles(_ read: [[Event]], into plan: inout ImportPlan) {
+        guard read.count > 1 else { return }
+        var seenIn: [String: Int] = [:]
+        var shared = false
+        for (i, events) in read.enumerated() where !shared {
+            for id in Set(events.map(\.runID) + events.compactMap(\.parentRunID)) {
+                if let j = seenIn[id], j != i { shared = true; break }
+                seenIn[id] = i
+            }
+        }
+        guard shared else { return }
+        var scratch = ImportPlan()
+        let whole = batch(for: read.flatMap { $0 }, file: "", plan: &scratch)
+        for i in plan.batch.files.indices { plan.batch.files[i].runs = [] }
+        plan.batch.files[plan.batch.files.count - 1].runs = whole.runs
     }
 
     // MARK: Reading events
@@ -465,6 +489,7 @@ public enum OpenLineageImporter {
                 run.state = failed ? "failed" : "success"
             }
             if run.start == nil { run.start = run.tasks.compactMap(\.run.start).min() }
+            if run.end == nil && run.state != "running" { run.end = run.tasks.compactMap(\.run.end).max() }
             out.append(run)
         }
         return out

@@ -68,6 +68,43 @@ import Testing
         #expect(try count(old, "PRAGMA page_size") == 4096)
     }
 
+    /// One event per file: a run whose START and COMPLETE are in two files is one run with its
+    /// start and end, and a DAG run whose tasks report in files of their own keeps every task.
+    /// The summary counts each thing once, and importing the folder again changes nothing.
+    @Test func runsSpreadOverFilesAreOneRun() throws {
+        let dir = try makeTempDirectory("ol-split") + "/events"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let run = "22222222-2222-2222-2222-222222222222"
+        try writeFile(dir, "1-start.json", olEvent("START", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
+                                                   time: "2026-01-01T00:00:00Z"))
+        try writeFile(dir, "2-complete.json", olEvent("COMPLETE", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
+                                                      time: "2026-01-01T00:05:00Z"))
+        // A DAG run (parent run P) whose two tasks report in files of their own.
+        func task(_ name: String, _ id: String, _ type: String, _ time: String) -> String {
+            """
+            {"eventType": "\(type)", "eventTime": "\(time)", "producer": "test", \
+            "run": {"runId": "\(id)", "facets": {"parent": {"job": {"namespace": "af", "name": "daily"}, \
+            "run": {"runId": "33333333-3333-3333-3333-333333333333"}}}}, \
+            "job": {"namespace": "af", "name": "daily.\(name)"}, "inputs": [], "outputs": []}
+            """
+        }
+        try writeFile(dir, "3-extract.json", task("extract", "44444444-4444-4444-4444-444444444444", "COMPLETE", "2026-01-01T01:00:00Z"))
+        try writeFile(dir, "4-load.json", task("load", "55555555-5555-5555-5555-555555555555", "FAIL", "2026-01-01T01:10:00Z"))
+        let c = dir + "/../c.sqlite"
+        let s = try importOL([dir], into: c)
+        let runs: [String] = try query(c, "SELECT dag_id || '|' || state || '|' || start_time || '|' || coalesce(end_time, '-') FROM dag_run ORDER BY dag_id")
+        #expect(runs.contains("tests|success|2026-01-01T00:00:00Z|2026-01-01T00:05:00Z"), "\(runs)")
+        let tasks: [String] = try query(c, """
+            SELECT t.task_id || '|' || t.state FROM task_run t JOIN dag_run r ON r.num = t.run_num
+            WHERE r.dag_id = 'daily' ORDER BY t.task_id
+            """)
+        #expect(tasks == ["daily.extract|success", "daily.load|failed"])
+        #expect(s.changes["run"]?.added == 2)
+        #expect(s.changes["edge"]?.added == 2)
+        #expect(s.changes["table"]?.updated ?? 0 == 0)
+        #expect(try importOL([dir], into: c).isEmpty)
+    }
+
     @Test(arguments: [6, 13, 99])
     func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
         let dir = try makeTempDirectory("dbt-bad")
