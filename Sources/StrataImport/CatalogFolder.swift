@@ -430,7 +430,7 @@ private final class Reader {
         var found: [String: [(attempt: Int, path: String)]] = [:]
         while let rel = walker.nextObject() as? String {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: logsDir + "/" + rel, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: logsDir + "/" + rel, isDirectory: &isDir)
             if isDir.boolValue { continue }
             let path = "logs/" + rel
             guard let loc = AirflowLogPath(rel) else {

@@ -75,9 +75,9 @@ import Testing
         let dir = try makeTempDirectory("ol-split") + "/events"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let run = "22222222-2222-2222-2222-222222222222"
-        try writeFile(dir, "1-start.json", olEvent("START", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
+        _ = try writeFile(dir, "1-start.json", olEvent("START", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
                                                    time: "2026-01-01T00:00:00Z"))
-        try writeFile(dir, "2-complete.json", olEvent("COMPLETE", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
+        _ = try writeFile(dir, "2-complete.json", olEvent("COMPLETE", job: "load", runID: run, inputs: ["raw.a"], outputs: ["stg.a"],
                                                       time: "2026-01-01T00:05:00Z"))
         // A DAG run (parent run P) whose two tasks report in files of their own.
         func task(_ name: String, _ id: String, _ type: String, _ time: String) -> String {
@@ -88,8 +88,8 @@ import Testing
             "job": {"namespace": "af", "name": "daily.\(name)"}, "inputs": [], "outputs": []}
             """
         }
-        try writeFile(dir, "3-extract.json", task("extract", "44444444-4444-4444-4444-444444444444", "COMPLETE", "2026-01-01T01:00:00Z"))
-        try writeFile(dir, "4-load.json", task("load", "55555555-5555-5555-5555-555555555555", "FAIL", "2026-01-01T01:10:00Z"))
+        _ = try writeFile(dir, "3-extract.json", task("extract", "44444444-4444-4444-4444-444444444444", "COMPLETE", "2026-01-01T01:00:00Z"))
+        _ = try writeFile(dir, "4-load.json", task("load", "55555555-5555-5555-5555-555555555555", "FAIL", "2026-01-01T01:10:00Z"))
         let c = dir + "/../c.sqlite"
         let s = try importOL([dir], into: c)
         let runs: [String] = try query(c, "SELECT dag_id || '|' || state || '|' || start_time || '|' || coalesce(end_time, '-') FROM dag_run ORDER BY dag_id")

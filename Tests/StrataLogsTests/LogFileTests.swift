@@ -8,7 +8,7 @@ import Testing
     func write(_ bytes: [UInt8], _ name: String = "t.log") throws -> String {
         let dir = try makeTempDirectory("logs")
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

@@ -150,7 +150,7 @@ import Testing
         bytes += [0xC3, 0x28, 0xFF, 0x0A]
         bytes += [UInt8](repeating: 0x41, count: 50 << 20) + [0x0A]
         bytes += Array("tail line without newline".utf8)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let clock = ContinuousClock()
         var app: App!
         let t = try clock.measure { app = try open(path); _ = app.render() }
