@@ -96,6 +96,28 @@ extension CatalogWriter {
                                 arguments: [fact, key]) == 0
     }
 
+    /// Files imported earlier under the same source name (from other paths) become this file:
+    /// their facts and entity sources move to it, and the diff that follows removes what the
+    /// source no longer has.
+    private func adoptEarlierFiles(named name: String, by f: ImportFileBatch, summary: inout ImportSummary) throws {
+        let earlier = try String.fetchAll(db, sql: """
+            SELECT DISTINCT file FROM import_fact WHERE importer = ? AND fact = 'source' AND key = ? AND file <> ?
+            """, arguments: [f.importer, name, f.file])
+        for old in earlier {
+            // UPDATE OR IGNORE keeps this file's own row where both have one; the rest goes.
+            for sql in ["UPDATE OR IGNORE import_fact SET file = ?1 WHERE importer = ?2 AND file = ?3",
+                        "DELETE FROM import_fact WHERE importer = ?2 AND file = ?3",
+                        "UPDATE OR IGNORE entity_source SET file = ?1 WHERE importer = ?2 AND file = ?3",
+                        "DELETE FROM entity_source WHERE importer = ?2 AND file = ?3"] {
+                try db.execute(sql: sql, arguments: [f.file, f.importer, old])
+            }
+        }
+        if !earlier.isEmpty { summary.count("source", name, added: false) }
+        // Bookkeeping, not a change of its own: written with the first import that changes
+        // something (a catalog from before source names gets it on its next real change).
+        if try oldFacts(f.importer, f.file, "source")[name] == nil { try putFact(f.importer, f.file, "source", name, "1") }
+    }
+
     // MARK: Resolving ids (merging)
 
     /// The id an imported table gets: the dbt node it names, else the table with the same
@@ -165,6 +187,7 @@ extension CatalogWriter {
 
     private func applyFile(_ f: ImportFileBatch, now: String, summary: inout ImportSummary,
                            progress: (Int) -> Void) throws {
+        if let name = f.sourceName { try adoptEarlierFiles(named: name, by: f, summary: &summary) }
         // Resolve ids first, so edges and checks point at the merged entities.
         var idMap: [String: String] = [:]
         var entities: [ImportedEntity] = []

@@ -122,6 +122,10 @@ public struct ImportFileBatch: Sendable {
     public var importer: String
     /// The file's absolute path: the source's identity.
     public var file: String
+    /// What the file is, independent of where it lies ("manifest of dbt project shop"): a later
+    /// import under the same name from another path (another checkout, a CI workspace) takes
+    /// over the earlier file's facts, so what disappeared from the project is removed.
+    public var sourceName: String?
     public var entities: [ImportedEntity] = []
     public var edges: [Edge] = []
     public var columnEdges: [ColumnEdge] = []

@@ -176,6 +176,7 @@ public enum DbtImporter {
         var batch = ImportFileBatch(importer: "dbt", file: file)
         let platform = m.metadata.adapter_type
         let project = m.metadata.project_name ?? mostCommonPackage(m)
+        batch.sourceName = "manifest of dbt project \(project)"
         StandardStages.ensure(["load", "transform", "orchestrate", "serve"], into: &plan)
         KnownTools.ensure("dbt", into: &plan)
 

@@ -105,6 +105,29 @@ import Testing
         #expect(try importOL([dir], into: c).isEmpty)
     }
 
+    /// The same dbt project imported from another path (another checkout, a CI workspace) is the
+    /// same source: its earlier facts move to the new path, and what the project dropped goes.
+    @Test func sameProjectFromAnotherPathIsTheSameSource() throws {
+        let root = try makeTempDirectory("dbt-moved")
+        let c = root + "/c.sqlite"
+        let first = try writeFile(root + "/checkout-1", "manifest.json", syntheticManifest(version: 12, models: ["a", "b"]))
+        try importDbt(first, into: c)
+        // Same content, new place: only the source moves.
+        let same = try writeFile(root + "/checkout-2", "manifest.json", syntheticManifest(version: 12, models: ["a", "b"]))
+        let moved = try importDbt(same, into: c)
+        #expect(moved.changes.filter { !$0.value.isZero }.keys.sorted() == ["source"])
+        #expect(moved.changes["source"]?.updated == 1)
+        let files: [String] = try query(c, "SELECT DISTINCT file FROM entity_source ORDER BY 1")
+        #expect(files == [same])
+        // Model b dropped, imported from a third place: b goes.
+        let third = try writeFile(root + "/checkout-3", "manifest.json", syntheticManifest(version: 12, models: ["a"]))
+        let s = try importDbt(third, into: c)
+        #expect(s.changes["table"]?.removed == 1)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'model.shop.b'") == 0)
+        #expect(try count(c, "SELECT count(DISTINCT file) FROM import_fact") == 1)
+        #expect(try importDbt(third, into: c).isEmpty)
+    }
+
     @Test(arguments: [6, 13, 99])
     func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
         let dir = try makeTempDirectory("dbt-bad")
