@@ -119,6 +119,11 @@ PROJECTS = {
             ("unique_stg_orders_order_id", "a data test selected by its bare name"),
         ],
         "extra": [
+            ("config.materialized:table", None, "config method: models materialized as tables"),
+            ("config.materialized:view", None, None),
+            ("config.materialized:seed", None, "seeds have materialized: seed"),
+            ("+config.materialized:table", None, "graph operator around a config selector"),
+            ("config.materialized:view,+customers", None, "config intersected with a closure"),
             (None, None, "no --select: dbt's default includes (fqn:*, source:*, exposure:*, metric:*, semantic_model:*)"),
             ("+customers +orders", None, "union"),
             ("+customers,+orders", None, "intersection"),
@@ -192,6 +197,10 @@ PROJECTS = {
             ("stg_info__does_not_exist", "no such node", ["{n}", "+{n}", "@{n}"]),
         ],
         "extra": [
+            ("config.materialized:incremental", None, None),
+            ("config.materialized:ephemeral", None, None),
+            ("config.materialized:table,package:mattermost_analytics", None, None),
+            ("config.materialized:incremental+1", None, None),
             ("subscription_history", None, "exposure by bare name: the fqn method searches exposures too"),
             ("product_pulse", None, "exposure by bare name"),
             ("+dim_projects +dim_labels", None, "union"),
@@ -253,6 +262,8 @@ PROJECTS = {
              ["{n}", "+{n}", "{n}+", "1+{n}", "2+{n}", "{n}+1"]),
         ],
         "extra": [
+            ("config.materialized:incremental", None, None),
+            ("config.materialized:table,tag:tides_product", None, None),
             ("+fct_payments_settlements_enghouse +fct_elavon__transactions", None, "union"),
             ("+fct_payments_settlements_enghouse,+v2_payments_reliability_weekly_unlabeled_routes_enghouse", None, "intersection"),
             ("+v2_payments_reliability_weekly_unlabeled_routes_enghouse", "stg_enghouse__deduped_transactions", None),

@@ -342,6 +342,18 @@ extension CatalogReader {
         try nums("SELECT num FROM entity WHERE stage GLOB ? AND kind IN (\(lineageKindList))", [stageGlob])
     }
 
+    /// Tables materialized exactly as `value` (dbt compares config values exactly); dbt sources,
+    /// which have no materialization in dbt, are left out.
+    public func lineageNums(materialization value: String) throws -> [Int32] {
+        let dbt = try db.tableExists("dbt_node")
+        return try nums("""
+            SELECT e.num FROM data_table t JOIN entity e ON e.id = t.id
+            \(dbt ? "LEFT JOIN dbt_node n ON n.id = t.id" : "")
+            WHERE t.materialization = ? \(dbt ? "AND (n.resource_type IS NULL OR n.resource_type <> 'source')" : "")
+            AND e.kind IN (\(lineageKindList))
+            """, [value])
+    }
+
     public func lineageNums(kindGlob: String) throws -> [Int32] {
         try nums("SELECT num FROM entity WHERE kind GLOB ? AND kind IN (\(lineageKindList))", [kindGlob])
     }

@@ -41,6 +41,8 @@ public enum Reachance: Sendable, Equatable {
 /// One selector atom: an optional method, a value, and graph operators around it.
 public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
     public var method: SelectorMethod
+    /// The dotted arguments of a method (`config.materialized:table` has `["materialized"]`).
+    public var arguments: [String] = []
     /// Whether the method was written (`tag:x`) or implied (`x`).
     public var explicitMethod: Bool
     public var value: String
@@ -52,7 +54,7 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var s = childrensParents ? "@" : ""
         switch parents { case .none: break; case .all: s += "+"; case .upTo(let n): s += "\(n)+" }
-        s += explicitMethod ? "\(method.rawValue):\(value)" : value
+        s += explicitMethod ? ([method.rawValue] + arguments).joined(separator: ".") + ":\(value)" : value
         switch children { case .none: break; case .all: s += "+"; case .upTo(let n): s += "+\(n)" }
         return s
     }
@@ -82,9 +84,13 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
         }
         var method = SelectorMethod.fqn
         var explicit = false
+        var arguments: [String] = []
         if let colon = rest.firstIndex(of: ":"),
            rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }), colon > rest.startIndex {
-            let name = String(rest[..<colon])
+            // method(.argument)*: only config takes arguments.
+            let parts = rest[..<colon].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let name = parts[0]
+            arguments = Array(parts.dropFirst())
             guard let m = SelectorMethod(rawValue: name) else {
                 let known = SelectorMethod.allCases.map(\.rawValue)
                 throw fail("unknown selector method '\(name):'"
@@ -93,6 +99,14 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
             }
             method = m; explicit = true
             rest = rest[rest.index(after: colon)...]
+            if m == .config && arguments != ["materialized"] {
+                throw fail(arguments.isEmpty
+                    ? "config: needs the config key to compare, as in config.materialized:table (dbt compares the whole config object and selects nothing)"
+                    : "config.\(arguments.joined(separator: ".")): strata keeps one key of a node's config, materialized (config.materialized:incremental)")
+            }
+            if m != .config && !arguments.isEmpty {
+                throw fail("'\(name):' takes no '.\(arguments.joined(separator: "."))' (only config does, as in config.materialized:table)")
+            }
         }
         guard !rest.isEmpty else { throw fail("nothing to select in '\(raw)': a name or method:value is missing") }
         if rest.contains("+") || rest.contains("@") {
@@ -114,7 +128,7 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
         if method == .resourceType, !SelectorMethod.resourceTypes.contains(String(rest)) {
             throw fail("invalid resource_type '\(rest)' (one of " + SelectorMethod.resourceTypes.joined(separator: ", ") + ")")
         }
-        return SelectorAtom(method: method, explicitMethod: explicit, value: String(rest),
+        return SelectorAtom(method: method, arguments: arguments, explicitMethod: explicit, value: String(rest),
                             parents: parents, children: children, childrensParents: childrensParents)
     }
 }
@@ -124,6 +138,9 @@ public enum SelectorMethod: String, Sendable, CaseIterable {
     /// A name, a dotted id or a prefix of one; dbt's default.
     case fqn
     case tag, owner, stage, kind, source, path, file, package, exposure
+    /// `config.materialized:X`: tables materialized as X (dbt's seeds are `seed`, snapshots
+    /// `snapshot`; dbt sources have no materialization).
+    case config
     case resourceType = "resource_type"
     /// Data tests, which strata keeps as checks on tables: with `+` they select what they test.
     case testName = "test_name"

@@ -27,6 +27,8 @@ func lineageCatalog() throws -> Catalog {
         for (id, stage, owner, tags) in tables {
             try w.upsert(Entity(id: id, kind: .table, name: id, stage: stage, owner: owner, tags: tags))
         }
+        try w.setTable("analytics.orders", TableDetail(platform: "snowflake", materialization: "table", columns: []))
+        try w.setTable("analytics.customers", TableDetail(platform: "snowflake", materialization: "view", columns: []))
         try w.upsert(Entity(id: "dash.sales", kind: .dashboard, name: "Sales", stage: "serve", owner: "team-a"))
         for (dag, tasks) in [("ingest", ["extract", "load"]), ("nightly", ["build", "report"])] {
             try w.upsert(Entity(id: dag, kind: .dag, name: dag.capitalized, stage: "orchestrate", owner: "pat"))
@@ -94,6 +96,9 @@ func lineageCatalog() throws -> Catalog {
             ("tag:", "nothing to select"),
             ("resource_type:bogus", "invalid resource_type 'bogus'"),
             ("   ", "empty selector"),
+            ("config:view", "config: needs the config key"),
+            ("config.schema:x", "strata keeps one key of a node's config, materialized"),
+            ("tag.x:y", "'tag:' takes no '.x'"),
         ]
         for (text, message) in cases {
             #expect(throws: SelectorError.self, "\(text)") { try Selection.parse([text]) }
@@ -171,6 +176,11 @@ func lineageCatalog() throws -> Catalog {
         // Where data enters: tables with nothing upstream.
         #expect(Set(try select("source:ext").keys) == ["ext.shop.orders"])
         #expect(Set(try select("source:raw").keys) == ["raw.customers"])
+        // dbt's config method, on the one config key strata keeps: exact, as dbt compares.
+        #expect(Set(try select("config.materialized:view").keys) == ["analytics.customers"])
+        #expect(throws: LineageError.self) { try select("config.materialized:tab*") }   // no glob: nothing
+        #expect(Set(try select("+config.materialized:view").keys) == ["analytics.customers", "raw.customers"])
+        #expect(try Selection.parse(["2+config.materialized:table"]).description == "2+config.materialized:table")
     }
 
     @Test func namesPrefixesAndGlobs() throws {
