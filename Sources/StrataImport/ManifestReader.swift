@@ -22,6 +22,13 @@ struct ManifestReader {
 
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// The known fields met so far in each object being read, innermost last: a field given
+    /// twice makes the reader give up (JSONDecoder keeps the first, and agreeing on such input
+    /// is not worth the bookkeeping).
+    var seenKeys: [UnsafeRawPointer] = []
+    /// Where each open object's fields start in `seenKeys` (no allocation per object).
+    var frames: [Int] = []
+    var duplicateKey = false
 
     /// Where the entries of `nodes` lie, when they were read ahead on several cores.
     var nodesReadAhead: (start: Int, end: Int, entries: [Range<Int>], nodes: [String: Node])?
@@ -54,7 +61,7 @@ struct ManifestReader {
                 var r = ManifestReader(b: buffer)
                 for e in entries[min(entries.count, k * per)..<min(entries.count, (k + 1) * per)] {
                     r.i = e.lowerBound
-                    guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound else { return }
+                    guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound, !r.duplicateKey else { return }
                     out.append((key, node))
                 }
                 results.parts[k] = out
@@ -127,7 +134,7 @@ struct ManifestReader {
             }
         }
         ws()
-        guard i == b.count, let metadata, let nodes else { throw GiveUp() }
+        guard i == b.count, !duplicateKey, let metadata, let nodes else { throw GiveUp() }
         return Manifest(metadata: metadata, nodes: nodes, sources: sources, exposures: exposures, groups: groups,
                         columnsInDocumentOrder: true)
     }
@@ -353,6 +360,7 @@ struct ManifestReader {
             return LenientName(value: nil)
         case UInt8(ascii: "{"):
             let start = i
+            let (openFrames, openKeys) = (frames.count, seenKeys.count)
             var name: String?, email: String?
             do {
                 try open()
@@ -367,6 +375,8 @@ struct ManifestReader {
                 return LenientName(value: name ?? email)
             } catch {
                 i = start
+                frames.removeLast(frames.count - openFrames)
+                seenKeys.removeLast(seenKeys.count - openKeys)
                 try skip()
                 return LenientName(value: nil)
             }
@@ -536,9 +546,10 @@ struct ManifestReader {
         guard i < b.count else { throw GiveUp() }
         if first {
             first = false
-            if b[i] == UInt8(ascii: "}") { i += 1; return nil }
+            frames.append(seenKeys.count)
+            if b[i] == UInt8(ascii: "}") { i += 1; closeFrame(); return nil }
         } else {
-            if b[i] == UInt8(ascii: "}") { i += 1; return nil }
+            if b[i] == UInt8(ascii: "}") { i += 1; closeFrame(); return nil }
             guard b[i] == UInt8(ascii: ",") else { throw GiveUp() }
             i += 1
             ws()
@@ -551,9 +562,19 @@ struct ManifestReader {
         return r
     }
 
-    func key(_ r: Range<Int>, _ name: StaticString) -> Bool {
-        guard r.count == name.utf8CodeUnitCount else { return false }
-        return memcmp(b.baseAddress! + r.lowerBound, name.utf8Start, r.count) == 0
+    /// Whether the key is `name`; a known field met twice in one object is noted.
+    mutating func key(_ r: Range<Int>, _ name: StaticString) -> Bool {
+        guard r.count == name.utf8CodeUnitCount, memcmp(b.baseAddress! + r.lowerBound, name.utf8Start, r.count) == 0 else {
+            return false
+        }
+        let id = UnsafeRawPointer(name.utf8Start)
+        guard let start = frames.last else { return true }
+        if seenKeys[start...].contains(id) { duplicateKey = true } else { seenKeys.append(id) }
+        return true
+    }
+
+    mutating func closeFrame() {
+        seenKeys.removeLast(seenKeys.count - frames.removeLast())
     }
 
     mutating func literal(_ word: StaticString) throws {

@@ -123,6 +123,9 @@ import Testing
         #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "config": {"enabled": "yes"}}}}"#,
         #"{"metadata": {}}"#,
         #"{"metadata": {}, "nodes": {}, "nodes": {}}"#,
+        // A field given twice: JSONDecoder keeps the first one.
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "name": "b"}}}"#,
+        #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "config": {"materialized": "table", "materialized": "view"}}}}"#,
     ])
     func givesUpWhereTheDecoderMustJudge(_ text: String) {
         #expect(ManifestReader.read(Data(text.utf8)) == nil)
