@@ -115,7 +115,12 @@ extension CatalogWriter {
         if !earlier.isEmpty { summary.count("source", name, added: false) }
         // Bookkeeping, not a change of its own: written with the first import that changes
         // something (a catalog from before source names gets it on its next real change).
-        if try oldFacts(f.importer, f.file, "source")[name] == nil { try putFact(f.importer, f.file, "source", name, "1") }
+        // A file is one source at a time (a folder reused for another project is that one now).
+        if try oldFacts(f.importer, f.file, "source")[name] == nil {
+            try db.execute(sql: "DELETE FROM import_fact WHERE importer = ? AND file = ? AND fact = 'source'",
+                           arguments: [f.importer, f.file])
+            try putFact(f.importer, f.file, "source", name, "1")
+        }
     }
 
     // MARK: Resolving ids (merging)

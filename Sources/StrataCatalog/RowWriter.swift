@@ -28,7 +28,9 @@ struct RowWriter {
             let rc: Int32
             switch v {
             case .text(let s?):
-                rc = s.withCString { sqlite3_bind_text(handle, index, $0, -1, Self.transient) }
+                // With its byte length: a text may hold NUL characters (JSON's \u0000).
+                let length = Int32(s.utf8.count)
+                rc = s.withCString { sqlite3_bind_text(handle, index, $0, length, Self.transient) }
             case .text(nil): rc = sqlite3_bind_null(handle, index)
             case .int(let n): rc = sqlite3_bind_int64(handle, index, Int64(n))
             case .bool(let b): rc = sqlite3_bind_int64(handle, index, b ? 1 : 0)
@@ -59,6 +61,6 @@ struct RowWriter {
         if rc == SQLITE_DONE { return nil }
         guard rc == SQLITE_ROW else { throw error(rc, sql) }
         guard let p = sqlite3_column_text(handle, 0) else { return nil }
-        return String(cString: p)
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, 0))), as: UTF8.self)
     }
 }

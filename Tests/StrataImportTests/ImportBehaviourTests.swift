@@ -128,6 +128,32 @@ import Testing
         #expect(try importDbt(third, into: c).isEmpty)
     }
 
+    /// A folder reused for another project holds that project now: importing the first project
+    /// from elsewhere later does not take the second one's facts (and remove its models).
+    @Test func aPathReusedForAnotherProjectIsThatProjectsNow() throws {
+        let root = try makeTempDirectory("dbt-reused")
+        let c = root + "/c.sqlite"
+        _ = try writeFile(root + "/p", "manifest.json", syntheticManifest(version: 12, models: ["a"], project: "shop"))
+        try importDbt(root + "/p/manifest.json", into: c)
+        _ = try writeFile(root + "/p", "manifest.json", syntheticManifest(version: 12, models: ["x"], project: "other"))
+        try importDbt(root + "/p/manifest.json", into: c)
+        let shopElsewhere = try writeFile(root + "/q", "manifest.json", syntheticManifest(version: 12, models: ["a", "b"], project: "shop"))
+        try importDbt(shopElsewhere, into: c)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'model.other.x'") == 1)
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'model.shop.b'") == 1)
+    }
+
+    /// Text with a NUL character (JSON's \u0000) is stored whole.
+    @Test func nulCharactersInTextAreKept() throws {
+        let dir = try makeTempDirectory("dbt-nul")
+        let text = syntheticManifest(version: 12, models: ["a"]).replacingOccurrences(of: "The a model.", with: "before\\u0000after")
+        let m = try writeFile(dir, "manifest.json", text)
+        try importDbt(m, into: dir + "/c.sqlite")
+        // hex(): SQLite's own text functions stop at the NUL, the stored bytes do not.
+        let d: [String] = try query(dir + "/c.sqlite", "SELECT hex(description) FROM entity WHERE id = 'model.shop.a'")
+        #expect(d == [Array("before\u{0}after".utf8).map { String(format: "%02X", $0) }.joined()])
+    }
+
     @Test(arguments: [6, 13, 99])
     func unknownManifestVersionIsRefusedAndTheCatalogKept(_ version: Int) throws {
         let dir = try makeTempDirectory("dbt-bad")
