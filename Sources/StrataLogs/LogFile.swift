@@ -112,6 +112,57 @@ public final class LogFile: @unchecked Sendable {
         return 0
     }
 
+    /// The first offset in `from..<to` where `needle` starts, or nil. Finds candidates with
+    /// memchr on the needle's least common byte (glibc's memmem is not visible from Swift), so
+    /// a plain-text search crosses a gigabyte in a fraction of a second.
+    public func find(_ needle: [UInt8], from: Int, to: Int) -> Int? {
+        guard let base, !needle.isEmpty else { return nil }
+        let end = min(to, size)
+        guard end - from >= needle.count else { return nil }
+        let k = Self.rarestIndex(needle)
+        let b = needle[k]
+        var i = from + k
+        let last = end - needle.count + k   // the last place the rare byte can be
+        while i <= last {
+            guard let p = memchr(base + i, Int32(b), last + 1 - i) else { return nil }
+            let at = base.distance(to: p) - k
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) }) == 0 { return at }
+            i = at + k + 1
+        }
+        return nil
+    }
+
+    /// The last offset in `from..<to` where `needle` starts, or nil (searched in 1 MB windows
+    /// from the end).
+    public func findLast(_ needle: [UInt8], from: Int, to: Int) -> Int? {
+        var end = min(to, size)
+        while end - from >= needle.count {
+            let lo = max(from, end - (1 << 20))
+            var found: Int?
+            var i = lo
+            while let at = find(needle, from: i, to: end) { found = at; i = at + 1 }
+            if let found { return found }
+            if lo == from { return nil }
+            end = lo + needle.count - 1   // a match across the window's edge
+        }
+        return nil
+    }
+
+    /// The byte of a needle least likely to be common in a log: not a space or a lower-case
+    /// letter when the needle has anything else.
+    static func rarestIndex(_ needle: [UInt8]) -> Int {
+        func score(_ c: UInt8) -> Int {
+            switch c {
+            case 0x20: 100
+            case 0x61...0x7A: 50
+            case 0x30...0x39: 20
+            case 0x41...0x5A: 10
+            default: 5
+            }
+        }
+        return needle.indices.min { score(needle[$0]) < score(needle[$1]) } ?? 0
+    }
+
     /// The start of the next line, or nil at the last line.
     public func nextLine(after start: Int) -> Int? {
         let end = lineEnd(from: start)

@@ -22,6 +22,9 @@ public final class LogScreen: Screen {
     /// Start offsets of folded records (a header line and its continuation lines).
     var folded: Set<Int> = []
     var search: NSRegularExpression?
+    /// A search for plain printable text (no regex syntax) is looked for in the file's bytes:
+    /// the whole file per key press instead of `scanLimit` lines.
+    var searchBytes: [UInt8]?
     var searchText = ""
     var searchForward = true
     /// `F`: follow the end as the file grows. Scrolling up pauses it; `G` resumes.
@@ -41,7 +44,7 @@ public final class LogScreen: Screen {
     /// Files up to this size get their root cause before the first frame.
     static let syncRootLimit = 16 << 20
     /// At most this many lines are examined per keystroke by a search or a jump.
-    static let scanLimit = 2_000_000
+    var scanLimit = 2_000_000
 
     /// The result of the root-cause scan, filled in by a background thread for big files.
     final class RootBox: @unchecked Sendable {
@@ -130,7 +133,7 @@ public final class LogScreen: Screen {
 
     func nextVisible(after o: Int) -> Int? {
         var x = o
-        for _ in 0..<Self.scanLimit {
+        for _ in 0..<scanLimit {
             guard let n = file.nextLine(after: x) else { return nil }
             if !hidden(n) { return n }
             x = n
@@ -140,7 +143,7 @@ public final class LogScreen: Screen {
 
     func previousVisible(before o: Int) -> Int? {
         var x = o
-        for _ in 0..<Self.scanLimit {
+        for _ in 0..<scanLimit {
             guard let p = file.previousLine(before: x) else { return nil }
             if !hidden(p) { return p }
             x = p
@@ -245,7 +248,7 @@ public final class LogScreen: Screen {
         // Leave the current record first, so that `e` moves to the next error, not the next line.
         let startLevel = level(x)
         var inStart = wanted(startLevel)
-        for _ in 0..<Self.scanLimit {
+        for _ in 0..<scanLimit {
             guard let n = forward ? nextVisible(after: x) : previousVisible(before: x) else { return nil }
             x = n
             let l = level(x)
@@ -268,6 +271,7 @@ public final class LogScreen: Screen {
                 return .message("not a regular expression: \(text)")
             }
             searchText = text
+            searchBytes = Self.isPlainText(text) ? Array(text.utf8) : nil
             searchForward = action == "log.search.forward"
             return step(match: searchForward)
         case "log.time":
@@ -285,10 +289,43 @@ public final class LogScreen: Screen {
         return search.matches(in: text, range: NSRange(text.startIndex..., in: text)).map(\.range)
     }
 
+    /// Printable ASCII with no regular-expression syntax: its matches are its bytes.
+    static func isPlainText(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && NSRegularExpression.escapedPattern(for: text) == text
+    }
+
+    /// The next (or previous) visible line whose bytes hold `needle`.
+    func findPlain(_ needle: [UInt8], forward: Bool) -> Int? {
+        if forward {
+            var from = file.lineEnd(from: cursor) + 1
+            while let at = file.find(needle, from: from, to: file.size) {
+                let line = file.lineStart(containing: at)
+                if !hidden(line) { return line }
+                from = file.lineEnd(from: line) + 1
+            }
+        } else {
+            var to = cursor
+            while let at = file.findLast(needle, from: 0, to: to) {
+                let line = file.lineStart(containing: at)
+                if !hidden(line) { return line }
+                to = line
+            }
+        }
+        return nil
+    }
+
     private func step(match forward: Bool) -> Outcome {
         guard search != nil else { return .message("no search yet: / to search forward, ? backward") }
+        if let needle = searchBytes {
+            guard let x = findPlain(needle, forward: forward) else {
+                return .message("'\(searchText)' not found \(forward ? "below" : "above")")
+            }
+            cursor = x; userMoved = true; if !forward { following = false }
+            if x < top || x > bottomShown { center = true }
+            return .handled
+        }
         var x = cursor
-        for _ in 0..<Self.scanLimit {
+        for _ in 0..<scanLimit {
             guard let n = forward ? nextVisible(after: x) : previousVisible(before: x) else {
                 return .message("'\(searchText)' not found \(forward ? "below" : "above")")
             }
@@ -299,7 +336,7 @@ public final class LogScreen: Screen {
                 return .handled
             }
         }
-        return .message("'\(searchText)' not found in the next \(Self.scanLimit) lines; n continues")
+        return .message("'\(searchText)' not found in the next \(scanLimit) lines; n continues")
     }
 
     /// The first line whose timestamp is at or after `query` (a prefix such as `2026-11-22T03:14`,

@@ -26,6 +26,30 @@ import Testing
         #expect(f.lineNumber(ofOffset: 4) == 1)
     }
 
+    /// Byte search against a naive one, on 2.5 MB of a small alphabet (so needles recur, and
+    /// some matches cross the 1 MB windows of the backward search).
+    @Test func findAndFindLastAgreeWithANaiveSearch() throws {
+        var rng = UInt64(7)
+        func next(_ n: Int) -> Int { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return Int(rng % UInt64(n)) }
+        let alphabet = Array("ab E\n".utf8)
+        let bytes = (0..<(5 << 19)).map { _ in alphabet[next(alphabet.count)] }
+        let f = try LogFile(path: try write(bytes, "find.log"))
+        func naive(_ n: [UInt8], _ from: Int, _ to: Int, last: Bool) -> Int? {
+            guard to - from >= n.count else { return nil }
+            let starts = stride(from: from, through: to - n.count, by: 1)
+            return last ? starts.reversed().first { Array(bytes[$0..<($0 + n.count)]) == n }
+                        : starts.first { Array(bytes[$0..<($0 + n.count)]) == n }
+        }
+        for needle in ["E a", "bbEa", "a", " E E", "aEbE b"].map({ Array($0.utf8) }) {
+            for (from, to) in [(0, bytes.count), (1000, 5000), (1 << 20 - 3, 1 << 20 + 3), (0, 7), (2_500_000, bytes.count)] {
+                #expect(f.find(needle, from: from, to: to) == naive(needle, from, to, last: false), "\(needle) \(from) \(to)")
+            }
+            for to in [bytes.count, 1 << 20 + 2, 2 << 20 + 1, 900] {
+                #expect(f.findLast(needle, from: 0, to: to) == naive(needle, max(0, to - (3 << 20)), to, last: true), "\(needle) \(to)")
+            }
+        }
+    }
+
     @Test func endOfAFileWithoutIndexingIt() throws {
         let line = String(repeating: "x", count: 99) + "\n"
         let path = try write(Array(String(repeating: line, count: 200_000).utf8) + Array("last line".utf8))

@@ -90,6 +90,52 @@ import Testing
         #expect(app.screenText.contains("not a regular expression"))
     }
 
+    /// Plain text is looked for in the file's bytes: found past the 2,000,000 lines a regular
+    /// expression search looks at per key press (it says "not found in the next 2000000
+    /// lines; n continues"), forward and backward.
+    @Test func plainSearchCrossesTheWholeFile() throws {
+        let dir = try makeTempDirectory("bigsearch")
+        let path = dir + "/big.log"
+        var bytes = Array("[2026-11-22T03:00:00.000+0000] {a.py:1} INFO - first\n".utf8)
+        bytes += [UInt8](repeating: 0x0A, count: 5_000)   // empty lines
+        bytes += Array("[2026-11-22T03:00:01.000+0000] {a.py:2} ERROR - the needle at the end\n".utf8)
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let app = try open(path)
+        let screen = try #require(app.screen as? LogScreen)
+        screen.scanLimit = 1_000   // what a regular expression looks at per key press, made small
+        app.press("g", "/", "needle a[t]", "enter")
+        #expect(screen.cursor == 0)
+        #expect(app.screenText.contains("not found in the next 1000 lines; n continues"))
+        app.press("g", "/", "needle at", "enter")
+        #expect(screen.file.text(at: screen.cursor).contains("the needle at the end"))
+        app.press("?", "first", "enter")
+        #expect(screen.cursor == 0)
+    }
+
+    /// Plain-text search lands where the regular-expression search lands, line after line, with
+    /// and without a level filter.
+    @Test func plainAndRegexSearchAgree() throws {
+        for (log, words) in [(Self.marketing, ["purchase_value", "INFO", "Marketing API", "rows"]),
+                             (Self.spark, ["Exception", "stage", "WARN", "at org"])] {
+            for filter in [false, true] {
+                for word in words {
+                    var landings: [[Int]] = []
+                    for pattern in [word, word.dropLast() + "[" + String(word.last!) + "]"] {
+                        let app = try open(log)
+                        let screen = try #require(app.screen as? LogScreen)
+                        if filter { app.press("f") }
+                        app.press("g", "/", pattern, "enter")
+                        var seen = [screen.cursor]
+                        for _ in 0..<6 { app.press("n"); seen.append(screen.cursor) }
+                        for _ in 0..<3 { app.press("N"); seen.append(screen.cursor) }
+                        landings.append(seen)
+                    }
+                    #expect(landings[0] == landings[1], "\(log.suffix(40)) \(word) filter \(filter)")
+                }
+            }
+        }
+    }
+
     @Test func levelFilterFoldWrapAndSideways() throws {
         let app = try open(Self.spark)
         let screen = try #require(app.screen as? LogScreen)
