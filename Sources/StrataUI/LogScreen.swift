@@ -87,6 +87,9 @@ public final class LogScreen: Screen {
 
     public var selectedEntityID: String? { nil }
 
+    /// The 1-based line the cursor is on, when the index has reached it.
+    public var cursorLine: Int? { file.lineNumber(ofOffset: cursor).map { $0 + 1 } }
+
     var rootCause: RootCause? { root.analysis?.rootCause }
 
     private func pickUpRoot() {

@@ -84,6 +84,21 @@ struct LogBench: ParsableCommand {
         print("| open + first frame | \(ms(first)) |")
         print("| `G` (end of file) + frame | \(ms(bottom)) |")
         print("| `g` (back to the top) + frame | \(ms(top)) |")
+        // Search from the top for the planted exception: plain text (the file's bytes) against a
+        // regular expression (2,000,000 lines per key press).
+        _ = screen.perform("move.top", pageSize: 38)
+        var landed = ""
+        let plain = time {
+            _ = screen.submit("log.search.forward", text: "could not convert string to float")
+            landed = screen.cursorLine.map { "line \($0)" } ?? "line not indexed yet"
+        }
+        _ = screen.perform("move.top", pageSize: 38)
+        var said = ""
+        let regex = time {
+            if case .message(let m)? = screen.submit("log.search.forward", text: "could not convert string to floa[t]") { said = m }
+        }
+        print("| `/could not convert string to float` from the top (plain text: the file's bytes) | \(ms(plain)) (\(landed)) |")
+        print("| `/could not convert string to floa[t]` from the top (a regular expression, one key press) | \(ms(regex)) (\(said.isEmpty ? "found" : said)) |")
         print("")
         // strata and lnav opening the file in tmux: Benchmarks/log-tmux.sh (make bench-logs runs it).
     }
