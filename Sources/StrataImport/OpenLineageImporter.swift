@@ -488,7 +488,8 @@ public enum OpenLineageImporter {
             if run.state == "running" && !run.tasks.isEmpty && !run.tasks.contains(where: { $0.run.state == "running" }) {
                 run.state = failed ? "failed" : "success"
             }
-            if run.start == nil { run.start = run.tasks.compactMap(\.run.start).min() }
+            // A DAG run starts no later than its first task (its own events may be only the last one).
+            if let first = run.tasks.compactMap(\.run.start).min(), run.start.map({ first < $0 }) ?? true { run.start = first }
             if run.end == nil && run.state != "running" { run.end = run.tasks.compactMap(\.run.end).max() }
             out.append(run)
         }

@@ -225,6 +225,11 @@ struct CorpusImportTests {
         let summary = try CatalogImport.apply(plan, to: c)
         #expect(summary.total.added > 50)
         #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'myjob.mytask'") == 1)
+        // No run starts after one of its tasks, nor ends before it starts.
+        #expect(try count(c, """
+            SELECT count(*) FROM dag_run r WHERE r.start_time > (SELECT min(t.start_time) FROM task_run t WHERE t.run_num = r.num)
+                OR r.end_time < r.start_time
+            """) == 0)
         // Named directly, a facet example is an error, not a silent no-op.
         let facet = corpus("openlineage/openlineage_repo/spec__tests__ErrorMessageRunFacet__1.json")
         let error = try #require(throws: InputProblems.self) { try OpenLineageImporter.plan([facet]) }
