@@ -32,12 +32,19 @@ func sayLines(_ lines: [String]) {
 /// Lays out rows as aligned columns (the last column is not padded).
 func columns(_ rows: [[String]], indent: String = "") -> [String] {
     guard let width = rows.map(\.count).max() else { return [] }
+    // Terminal columns, not characters: CJK names line up too. (Foundation's padding, used
+    // before, was most of the time of printing a 260,000-node lineage.)
+    let cellWidths = rows.map { $0.map { TextWidth.width(of: $0) } }
     var widths = Array(repeating: 0, count: width)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    return rows.map { row in
-        indent + row.enumerated().map { i, cell in
-            i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
+    for row in cellWidths { for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) } }
+    return zip(rows, cellWidths).map { row, ws in
+        var line = indent
+        for (i, cell) in row.enumerated() {
+            if i > 0 { line += "  " }
+            line += cell
+            if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - ws[i]) }
+        }
+        return line
     }
 }
 

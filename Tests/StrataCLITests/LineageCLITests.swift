@@ -82,4 +82,20 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stderr.contains("note: cycle:"))
     }
+
+    /// Text columns line up by terminal columns: a name in CJK (two columns a character) pushes
+    /// the next column as far as its width, not its character count.
+    @Test func columnsLineUpByDisplayWidth() throws {
+        var changes: [String: String?] = [:]
+        for (file, text) in FixtureFolder.files where text.contains("analytics.order_summary") {
+            changes[file] = text.replacingOccurrences(of: "analytics.order_summary", with: "analytics.注文サマリー")
+        }
+        let r = try strata(["lineage", "+analytics.注文サマリー", "--catalog", try fixtureCatalog(changes)])
+        #expect(r.status == 0, "\(r.stderr)")
+        func columns(_ s: Substring) -> Int { s.reduce(0) { $0 + ($1.unicodeScalars.first!.value >= 0x3000 ? 2 : 1) } }
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("0 ") || $0.hasPrefix("1 ") }
+        let starts = rows.compactMap { row in row.range(of: " data-eng").map { columns(row[..<$0.lowerBound]) } }
+        #expect(rows.contains { $0.contains("注文サマリー") })
+        #expect(starts.count >= 2 && Set(starts).count == 1, "\(rows)")
+    }
 }
