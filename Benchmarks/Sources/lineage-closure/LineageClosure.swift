@@ -260,6 +260,16 @@ final class Bench {
             log("\(n.label) strata binary: p50 \(fmt(binary[n.label]!.p50)) ms")
         }
 
+        // 6a. The deep answer printed whole: as text (columns) and as JSON, not only the ids.
+        var printed: [(String, Samples)] = []
+        let deep = nodes[1]
+        for (label, extra) in [("text", [String]()), ("--json", ["--json"])] {
+            let argv = [a.strata, "lineage", "+" + deep.id, "--catalog", path] + extra
+            let samples = try measure(slow) { _ = try Proc.run(argv, stdout: "\(scratch)/strata-deep-\(label).txt", env: env) }
+            printed.append((label, samples))
+            log("deep printed as \(label): p50 \(fmt(samples.p50)) ms")
+        }
+
         // 6b. The same steps timed inside a fresh process per run (Probe), with page faults.
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var probe: [String: [String: (ms: Samples, faults: Int, cpu: Samples)]] = [:]
@@ -488,6 +498,12 @@ final class Bench {
             out("Their output: " + whatIfSame.joined(separator: ", ") + ".")
             out()
         }
+        out("#### The deep node's whole answer, printed")
+        out()
+        var pr = MarkdownTable(["`strata lineage +DEEP > out`", "p50 ms", "p95 ms", "runs"], rightAligned: [1, 2, 3])
+        for (label, x) in printed { pr.add([label == "text" ? "as text (columns: depth, kind, id, owner, status; then the edges)" : "as `--json`", fmt(x.p50), fmt(x.p95), "\(x.count)"]) }
+        out(pr.markdown)
+        out()
         out("#### Same nodes?")
         out()
         out(checks.joined(separator: "\n"))
