@@ -118,20 +118,17 @@ struct ManifestReader {
         var metadata: DbtImporter.Metadata?
         var nodes: [String: Node]?
         var sources: [String: Node]?, exposures: [String: DbtImporter.Exposure]?, groups: [String: DbtImporter.Group]?
-        var seen = Set<String>()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        // A key given twice (two "nodes") sets duplicateKey, checked below.
+        try fields { r, k in
             switch true {
-            case key(k, "metadata"): try once(&seen, "metadata"); metadata = try self.metadata()
-            case key(k, "nodes"):
-                try once(&seen, "nodes")
-                nodes = try nodesAlreadyRead() ?? dictionary { try $0.node() }
-            case key(k, "sources"): try once(&seen, "sources"); sources = try orNull { try $0.dictionary { try $0.node() } }
-            case key(k, "exposures"): try once(&seen, "exposures"); exposures = try orNull { try $0.dictionary { try $0.exposure() } }
-            case key(k, "groups"): try once(&seen, "groups"); groups = try orNull { try $0.dictionary { try $0.group() } }
-            default: try skip()
+            case r.key(k, "metadata"): metadata = try r.metadata()
+            case r.key(k, "nodes"): nodes = try r.nodesAlreadyRead() ?? r.dictionary { try $0.node() }
+            case r.key(k, "sources"): sources = try r.orNull { try $0.dictionary { try $0.node() } }
+            case r.key(k, "exposures"): exposures = try r.orNull { try $0.dictionary { try $0.exposure() } }
+            case r.key(k, "groups"): groups = try r.orNull { try $0.dictionary { try $0.group() } }
+            default: return false
             }
+            return true
         }
         ws()
         guard i == b.count, !duplicateKey, let metadata, let nodes else { throw GiveUp() }
@@ -139,21 +136,27 @@ struct ManifestReader {
                         columnsInDocumentOrder: true)
     }
 
-    func once(_ seen: inout Set<String>, _ name: String) throws {
-        guard seen.insert(name).inserted else { throw GiveUp() }
+    /// Reads an object, handing each key to `field`; a key it does not take (it answers false)
+    /// is stepped over.
+    @inline(__always)
+    mutating func fields(_ field: (inout ManifestReader, Range<Int>) throws -> Bool) throws {
+        try open()
+        var first = true
+        while let k = try nextKey(&first) {
+            if try !field(&self, k) { try skip() }
+        }
     }
 
     mutating func metadata() throws -> DbtImporter.Metadata {
         var m = DbtImporter.Metadata()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "dbt_schema_version"): m.dbt_schema_version = try optString()
-            case key(k, "project_name"): m.project_name = try optString()
-            case key(k, "adapter_type"): m.adapter_type = try optString()
-            default: try skip()
+            case r.key(k, "dbt_schema_version"): m.dbt_schema_version = try r.optString()
+            case r.key(k, "project_name"): m.project_name = try r.optString()
+            case r.key(k, "adapter_type"): m.adapter_type = try r.optString()
+            default: return false
             }
+            return true
         }
         return m
     }
@@ -161,35 +164,34 @@ struct ManifestReader {
     mutating func node() throws -> Node {
         var uniqueID: String?, resourceType: String?, packageName: String?, name: String?
         var n = Node(unique_id: "", resource_type: "", package_name: "", name: "")
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "unique_id"): uniqueID = try string()
-            case key(k, "resource_type"): resourceType = try string()
-            case key(k, "package_name"): packageName = try string()
-            case key(k, "name"): name = try string()
-            case key(k, "alias"): n.alias = try optString()
-            case key(k, "identifier"): n.identifier = try optString()
-            case key(k, "source_name"): n.source_name = try optString()
-            case key(k, "database"): n.database = try optString()
-            case key(k, "schema"): n.schema = try optString()
-            case key(k, "fqn"): n.fqn = try optStrings()
-            case key(k, "original_file_path"): n.original_file_path = try optString()
-            case key(k, "patch_path"): n.patch_path = try optString()
-            case key(k, "description"): n.description = try optString()
-            case key(k, "tags"): n.tags = try optStrings()
-            case key(k, "meta"): n.meta = try orNull { try $0.meta() }
-            case key(k, "config"): n.config = try orNull { try $0.config() }
-            case key(k, "columns"): n.columns = try orNull { try $0.columns() }
-            case key(k, "depends_on"): n.depends_on = try orNull { try $0.dependsOn() }
-            case key(k, "group"): n.group = try optString()
-            case key(k, "access"): n.access = try optString()
-            case key(k, "column_name"): n.column_name = try optString()
-            case key(k, "attached_node"): n.attached_node = try optString()
-            case key(k, "test_metadata"): n.test_metadata = try orNull { try $0.testMetadata() }
-            default: try skip()
+            case r.key(k, "unique_id"): uniqueID = try r.string()
+            case r.key(k, "resource_type"): resourceType = try r.string()
+            case r.key(k, "package_name"): packageName = try r.string()
+            case r.key(k, "name"): name = try r.string()
+            case r.key(k, "alias"): n.alias = try r.optString()
+            case r.key(k, "identifier"): n.identifier = try r.optString()
+            case r.key(k, "source_name"): n.source_name = try r.optString()
+            case r.key(k, "database"): n.database = try r.optString()
+            case r.key(k, "schema"): n.schema = try r.optString()
+            case r.key(k, "fqn"): n.fqn = try r.optStrings()
+            case r.key(k, "original_file_path"): n.original_file_path = try r.optString()
+            case r.key(k, "patch_path"): n.patch_path = try r.optString()
+            case r.key(k, "description"): n.description = try r.optString()
+            case r.key(k, "tags"): n.tags = try r.optStrings()
+            case r.key(k, "meta"): n.meta = try r.orNull { try $0.meta() }
+            case r.key(k, "config"): n.config = try r.orNull { try $0.config() }
+            case r.key(k, "columns"): n.columns = try r.orNull { try $0.columns() }
+            case r.key(k, "depends_on"): n.depends_on = try r.orNull { try $0.dependsOn() }
+            case r.key(k, "group"): n.group = try r.optString()
+            case r.key(k, "access"): n.access = try r.optString()
+            case r.key(k, "column_name"): n.column_name = try r.optString()
+            case r.key(k, "attached_node"): n.attached_node = try r.optString()
+            case r.key(k, "test_metadata"): n.test_metadata = try r.orNull { try $0.testMetadata() }
+            default: return false
             }
+            return true
         }
         guard let uniqueID, let resourceType, let packageName, let name else { throw GiveUp() }
         n.unique_id = uniqueID; n.resource_type = resourceType; n.package_name = packageName; n.name = name
@@ -199,25 +201,24 @@ struct ManifestReader {
     mutating func exposure() throws -> DbtImporter.Exposure {
         var uniqueID: String?, name: String?, packageName: String?
         var x = DbtImporter.Exposure(unique_id: "", name: "", package_name: "")
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "unique_id"): uniqueID = try string()
-            case key(k, "name"): name = try string()
-            case key(k, "label"): x.label = try optString()
-            case key(k, "package_name"): packageName = try string()
-            case key(k, "fqn"): x.fqn = try optStrings()
-            case key(k, "original_file_path"): x.original_file_path = try optString()
-            case key(k, "type"): x.type = try optString()
-            case key(k, "description"): x.description = try optString()
-            case key(k, "tags"): x.tags = try optStrings()
-            case key(k, "url"): x.url = try optString()
-            case key(k, "owner"): x.owner = try orNull { try $0.exposureOwner() }
-            case key(k, "depends_on"): x.depends_on = try orNull { try $0.dependsOn() }
-            case key(k, "meta"): x.meta = try orNull { try $0.meta() }
-            default: try skip()
+            case r.key(k, "unique_id"): uniqueID = try r.string()
+            case r.key(k, "name"): name = try r.string()
+            case r.key(k, "label"): x.label = try r.optString()
+            case r.key(k, "package_name"): packageName = try r.string()
+            case r.key(k, "fqn"): x.fqn = try r.optStrings()
+            case r.key(k, "original_file_path"): x.original_file_path = try r.optString()
+            case r.key(k, "type"): x.type = try r.optString()
+            case r.key(k, "description"): x.description = try r.optString()
+            case r.key(k, "tags"): x.tags = try r.optStrings()
+            case r.key(k, "url"): x.url = try r.optString()
+            case r.key(k, "owner"): x.owner = try r.orNull { try $0.exposureOwner() }
+            case r.key(k, "depends_on"): x.depends_on = try r.orNull { try $0.dependsOn() }
+            case r.key(k, "meta"): x.meta = try r.orNull { try $0.meta() }
+            default: return false
             }
+            return true
         }
         guard let uniqueID, let name, let packageName else { throw GiveUp() }
         x.unique_id = uniqueID; x.name = name; x.package_name = packageName
@@ -227,14 +228,13 @@ struct ManifestReader {
     mutating func group() throws -> DbtImporter.Group {
         var name: String?
         var owner: DbtImporter.Exposure.ExposureOwner?
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "name"): name = try string()
-            case key(k, "owner"): owner = try orNull { try $0.exposureOwner() }
-            default: try skip()
+            case r.key(k, "name"): name = try r.string()
+            case r.key(k, "owner"): owner = try r.orNull { try $0.exposureOwner() }
+            default: return false
             }
+            return true
         }
         guard let name else { throw GiveUp() }
         return DbtImporter.Group(name: name, owner: owner)
@@ -242,104 +242,98 @@ struct ManifestReader {
 
     mutating func exposureOwner() throws -> DbtImporter.Exposure.ExposureOwner {
         var o = DbtImporter.Exposure.ExposureOwner()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "name"): o.name = try optString()
-            case key(k, "email"): o.email = try optString()
-            default: try skip()
+            case r.key(k, "name"): o.name = try r.optString()
+            case r.key(k, "email"): o.email = try r.optString()
+            default: return false
             }
+            return true
         }
         return o
     }
 
     mutating func meta() throws -> DbtImporter.Meta {
         var m = DbtImporter.Meta()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "owner") { m.owner = try lenientName() } else { try skip() }
+        try fields { r, k in
+            guard r.key(k, "owner") else { return false }
+            m.owner = try r.lenientName()
+            return true
         }
         return m
     }
 
     mutating func config() throws -> DbtImporter.Config {
         var c = DbtImporter.Config()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "materialized"): c.materialized = try optString()
-            case key(k, "meta"): c.meta = try orNull { try $0.meta() }
-            case key(k, "group"): c.group = try optString()
-            case key(k, "severity"): c.severity = try optString()
-            case key(k, "enabled"): c.enabled = try optBool()
-            default: try skip()
+            case r.key(k, "materialized"): c.materialized = try r.optString()
+            case r.key(k, "meta"): c.meta = try r.orNull { try $0.meta() }
+            case r.key(k, "group"): c.group = try r.optString()
+            case r.key(k, "severity"): c.severity = try r.optString()
+            case r.key(k, "enabled"): c.enabled = try r.optBool()
+            default: return false
             }
+            return true
         }
         return c
     }
 
     mutating func dependsOn() throws -> DbtImporter.DependsOn {
         var d = DbtImporter.DependsOn()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "nodes") { d.nodes = try optStrings() } else { try skip() }
+        try fields { r, k in
+            guard r.key(k, "nodes") else { return false }
+            d.nodes = try r.optStrings()
+            return true
         }
         return d
     }
 
     mutating func testMetadata() throws -> DbtImporter.TestMetadata {
         var t = DbtImporter.TestMetadata()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
+        try fields { r, k in
             switch true {
-            case key(k, "name"): t.name = try optString()
-            case key(k, "kwargs"): t.kwargs = try orNull { try $0.kwargs() }
-            default: try skip()
+            case r.key(k, "name"): t.name = try r.optString()
+            case r.key(k, "kwargs"): t.kwargs = try r.orNull { try $0.kwargs() }
+            default: return false
             }
+            return true
         }
         return t
     }
 
     mutating func kwargs() throws -> DbtImporter.TestMetadata.Kwargs {
-        var k = DbtImporter.TestMetadata.Kwargs()
-        try open()
-        var first = true
-        while let key = try nextKey(&first) {
+        var kw = DbtImporter.TestMetadata.Kwargs()
+        try fields { r, k in
             switch true {
-            case self.key(key, "column_name"): k.column_name = try lenientName()
-            case self.key(key, "model"): k.model = try optString()
-            default: try skip()
+            case r.key(k, "column_name"): kw.column_name = try r.lenientName()
+            case r.key(k, "model"): kw.model = try r.optString()
+            default: return false
             }
+            return true
         }
-        return k
+        return kw
     }
 
     /// Columns in the manifest's order.
     mutating func columns() throws -> DbtImporter.OrderedColumns {
         var out = DbtImporter.OrderedColumns()
         var names = Set<String>()
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
-            let name = try text(k)
+        try fields { r, k in
+            let name = try r.text(k)
             var c = DbtImporter.ColumnInfo()
-            try open()
-            var inner = true
-            while let f = try nextKey(&inner) {
+            try r.fields { r, f in
                 switch true {
-                case key(f, "name"): c.name = try optString()
-                case key(f, "description"): c.description = try optString()
-                case key(f, "data_type"): c.data_type = try optString()
-                default: try skip()
+                case r.key(f, "name"): c.name = try r.optString()
+                case r.key(f, "description"): c.description = try r.optString()
+                case r.key(f, "data_type"): c.data_type = try r.optString()
+                default: return false
                 }
+                return true
             }
             guard names.insert(name).inserted else { throw GiveUp() }
             out.list.append((name, c))
+            return true
         }
         return out
     }
@@ -361,18 +355,9 @@ struct ManifestReader {
         case UInt8(ascii: "{"):
             let start = i
             let (openFrames, openKeys) = (frames.count, seenKeys.count)
-            var name: String?, email: String?
             do {
-                try open()
-                var first = true
-                while let k = try nextKey(&first) {
-                    switch true {
-                    case key(k, "name"): name = try optString()
-                    case key(k, "email"): email = try optString()
-                    default: try skip()
-                    }
-                }
-                return LenientName(value: name ?? email)
+                let named = try exposureOwner()   // the same two fields
+                return LenientName(value: named.name ?? named.email)
             } catch {
                 i = start
                 frames.removeLast(frames.count - openFrames)
@@ -390,11 +375,10 @@ struct ManifestReader {
 
     mutating func dictionary<T>(_ value: (inout ManifestReader) throws -> T) throws -> [String: T] {
         var out: [String: T] = [:]
-        try open()
-        var first = true
-        while let k = try nextKey(&first) {
-            let name = try text(k)
-            guard out.updateValue(try value(&self), forKey: name) == nil else { throw GiveUp() }
+        try fields { r, k in
+            let name = try r.text(k)
+            guard out.updateValue(try value(&r), forKey: name) == nil else { throw GiveUp() }
+            return true
         }
         return out
     }
