@@ -315,13 +315,7 @@ public struct CatalogReader {
     }
 
     /// How many DAGs' latest run failed.
-    public func failedDagCount() throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM dag_run r WHERE r.state = 'failed' AND NOT EXISTS (
-                SELECT 1 FROM dag_run l WHERE l.dag_id = r.dag_id
-                AND (l.start_time > r.start_time OR l.start_time = r.start_time AND l.run_id > r.run_id))
-            """) ?? 0
-    }
+    public func failedDagCount() throws -> Int { try failedDags().count }
 
     public func dagRuns(_ dagID: String, limit: Int) throws -> [RunSummary] {
         let runs = try Row.fetchAll(db, sql: """
