@@ -121,7 +121,6 @@ public struct CatalogWriter {
         try Self.fillSearchIndex(db)
     }
 
-    /// Fills the (empty) full-text index from every entity: one row per entity, rowid = num.
     /// The search row of an entity `e` whose owner is joined as `o`: the columns of the index,
     /// shared by full re-indexing and an import's re-indexing of what it touched.
     static let searchRow = """
@@ -132,13 +131,24 @@ public struct CatalogWriter {
                    e.description
         """
 
+    /// Fills the (empty) full-text index from every entity: one row per entity, rowid = num.
     /// Shared by `rebuildSearchIndex` and the schema migration that recreates the index.
     static func fillSearchIndex(_ db: Database) throws {
+        try useLargeSearchBuffer(db)
         try db.execute(sql: """
             INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
             \(searchRow)
             FROM entity e LEFT JOIN entity o ON o.id = e.owner;
             """)
+    }
+
+    /// FTS5 holds new index entries in memory and writes them out as a segment whenever they pass
+    /// its `hashsize` (1 MB by default), merging segments as they pile up. With eight prefix
+    /// indexes a 20,000-model import passes 1 MB hundreds of times: indexing it took 0.77 s with
+    /// 1 MB, 0.60 s with 4 MB and 0.52 s with 16 MB (no gain beyond). The setting is kept in the
+    /// index's own config table, so it holds for every later write as well.
+    static func useLargeSearchBuffer(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO search(search, rank) VALUES ('hashsize', 16777216)")
     }
 
     /// Lists are stored as newline-separated text: readable in the sqlite3 shell, searchable

@@ -21,6 +21,7 @@ extension CatalogWriter {
     public func apply(_ batch: ImportBatch, now: String,
                       progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
+        var clock = PhaseClock()
         // What the search index must re-read at the end (temporary: never in the file).
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS import_touched(id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -42,12 +43,13 @@ extension CatalogWriter {
         let total = batch.files.reduce(0) { $0 + $1.entities.count }
         var done = 0
         for file in batch.files {
-            try applyFile(file, now: now, summary: &summary) { n in
+            try applyFile(file, now: now, summary: &summary, clock: &clock) { n in
                 done += n
                 progress?(done, total)
             }
         }
         if !summary.isEmpty { try updateSearchIndex() }
+        clock.lap("search index")
         return summary
     }
 
@@ -59,6 +61,7 @@ extension CatalogWriter {
     /// owner, whose name is indexed with them): a small import into a big catalog does not pay
     /// for re-indexing everything (3 s at 66,000 entities).
     private func updateSearchIndex() throws {
+        try Self.useLargeSearchBuffer(db)
         try db.execute(sql: """
             DELETE FROM search WHERE rowid IN (SELECT num FROM import_removed);
             INSERT OR IGNORE INTO import_touched(id) SELECT e.id FROM entity e JOIN import_touched t ON t.id = e.owner;
@@ -191,7 +194,7 @@ extension CatalogWriter {
     // MARK: One file
 
     private func applyFile(_ f: ImportFileBatch, now: String, summary: inout ImportSummary,
-                           progress: (Int) -> Void) throws {
+                           clock: inout PhaseClock, progress: (Int) -> Void) throws {
         if let name = f.sourceName { try adoptEarlierFiles(named: name, by: f, summary: &summary) }
         // Resolve ids first, so edges and checks point at the merged entities.
         var idMap: [String: String] = [:]
@@ -225,6 +228,7 @@ extension CatalogWriter {
             if let o = entities[i].entity.owner, let m = ownerMap[o], batchKinds[o] == .owner { entities[i].entity.owner = m }
         }
 
+        clock.lap("ids")
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
@@ -262,6 +266,7 @@ extension CatalogWriter {
             }
         }
 
+        clock.lap("entities")
         // Edges whose two ends exist; then column edges, checks and runs.
         let known = Set(entities.map(\.entity.id))
         func isKnown(_ id: String) throws -> Bool { try known.contains(id) || exists(id) }
@@ -279,6 +284,7 @@ extension CatalogWriter {
                            arguments: [e[0], e[1], e[2]])
         })
 
+        clock.lap("edges")
         var colEdges: [String: ColumnEdge] = [:]
         for var c in f.columnEdges {
             c.fromTable = map(c.fromTable); c.toTable = map(c.toTable)
@@ -311,6 +317,7 @@ extension CatalogWriter {
             try db.execute(sql: "DELETE FROM data_check WHERE table_id = ? AND check_id = ?", arguments: [k[0], k[1]])
         })
 
+        clock.lap("column edges, checks")
         var runs: [String: (ImportedRun, String)] = [:]
         for r in f.runs { runs[r.dagID + "\u{1F}" + r.runID] = (r, r.digest()) }
         try syncFacts(f, "run", runs, summary: &summary, write: { r in
@@ -321,6 +328,7 @@ extension CatalogWriter {
         }, delete: { k in
             try db.execute(sql: "DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?", arguments: [k[0], k[1]])
         })
+        clock.lap("runs")
     }
 
     /// Writes facts whose digest changed, removes the ones this file no longer has (the row

@@ -55,10 +55,8 @@ struct Import: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
         }
         note("reading \(inputs.count == 1 ? inputs[0] : "\(inputs.count) inputs")…")
-        // STRATA_TIMING=1 prints how long reading and writing took (for benchmarks).
-        let timing = ProcessInfo.processInfo.environment["STRATA_TIMING"] != nil
-        let clock = ContinuousClock()
-        let t0 = clock.now
+        // STRATA_TIMING=1 prints where the time went (for benchmarks).
+        var clock = PhaseClock()
         let plan: ImportPlan
         switch kind {
         case .dbt:
@@ -75,11 +73,11 @@ struct Import: ParsableCommand {
         case .airflow:
             plan = try AirflowImporter.plan(inputs)
         }
-        let t1 = clock.now
+        clock.lap("read")
         let summary = try CatalogImport.apply(plan, to: path) { done, total in
             if total >= 2000 { note("writing \(done)/\(total) entities…") }
         }
-        if timing { printError("timing: read \(t1 - t0), write \(clock.now - t1)") }
+        clock.lap("write, in all")
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for w in plan.warnings { printError("strata: warning: \(w)") }
         if out.json {
