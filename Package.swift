@@ -40,9 +40,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Logs: the mapped file and its lazy line index, formats and levels, root cause. No UI, no SQL.
         .target(name: "StrataLogs", dependencies: ["StrataTerminal", "CZlib"]),
+        // strata_rows(?), a table-valued function over rows laid out in memory: an import
+        // writes each table's new rows with one INSERT … SELECT instead of a statement per row.
+        .target(name: "CSQLiteRows", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "StrataCatalog",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CSQLiteRows", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Diagnostics (FILE:LINE: message), YAML read with line numbers, "did you mean" hints.
         .target(name: "StrataYAML", dependencies: [.product(name: "Yams", package: "Yams")]),

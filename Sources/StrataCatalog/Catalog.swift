@@ -46,6 +46,7 @@ public final class Catalog: Sendable {
         // wait for it rather than failing at once.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            try RowBlock.register(db)
             // A catalog is read far more than written; this keeps opening and paging cheap.
             try db.execute(sql: "PRAGMA cache_size = -16000")
             // Reads straight from the mapped file: loading the lineage arrays (MBs of blobs)
@@ -65,7 +66,9 @@ public final class Catalog: Sendable {
     /// An empty in-memory catalog, for tests and scratch work.
     public init() throws {
         path = ":memory:"
-        db = try DatabaseQueue()
+        var config = Configuration()
+        config.prepareDatabase { db in try RowBlock.register(db) }
+        db = try DatabaseQueue(configuration: config)
         try Self.migrate(db, path: path, readOnly: false)
     }
 

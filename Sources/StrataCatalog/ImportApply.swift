@@ -86,10 +86,17 @@ extension CatalogWriter {
     }
 
     private func putFact(_ importer: String, _ file: String, _ fact: String, _ key: String, _ digest: String) throws {
-        try RowWriter(db: db).execute("""
-            INSERT INTO import_fact(importer, file, fact, key, digest) VALUES (?, ?, ?, ?, ?)
+        var facts = RowBlock(width: 5)
+        facts.add(importer); facts.add(file); facts.add(fact); facts.add(key); facts.add(digest)
+        try putFacts(facts)
+    }
+
+    /// Writes `import_fact` rows (`RowBlock.addFact`), replacing the digests of known keys.
+    fileprivate func putFacts(_ facts: RowBlock) throws {
+        try RowWriter(db: db).insert(facts, """
+            INSERT INTO import_fact(importer, file, fact, key, digest) SELECT c0, c1, c2, c3, c4 FROM strata_rows(?) WHERE true
             ON CONFLICT(importer, file, fact, key) DO UPDATE SET digest = excluded.digest
-            """, .text(importer), .text(file), .text(fact), .text(key), .text(digest))
+            """)
     }
 
     private func dropFact(_ importer: String, _ file: String, _ fact: String, _ key: String) throws -> Bool {
@@ -232,6 +239,9 @@ extension CatalogWriter {
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
+        // The rows go in after the loop, a table at a time: nothing in the loop reads them back
+        // (each id comes once, and it reads only other files' sources).
+        var rows = EntityRows()
         for (i, e) in entities.enumerated() {
             if i % 1000 == 999 { progress(1000) }
             let id = e.entity.id
@@ -242,15 +252,13 @@ extension CatalogWriter {
             if let k = existingKind, k != e.entity.kind.rawValue, old[id] == nil { continue }
             kept.insert(id)
             if existed, old[id] == digest { continue }
-            try touch(id)
-            try writeEntity(e, importer: f.importer, file: f.file, existed: existed)
-            try putFact(f.importer, f.file, "entity", id, digest)
-            try RowWriter(db: db).execute("""
-                INSERT INTO entity_source(entity_id, importer, file, imported_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT(entity_id, importer, file) DO UPDATE SET imported_at = excluded.imported_at
-                """, .text(id), .text(f.importer), .text(f.file), .text(now))
+            rows.touched.add(id)
+            try writeEntity(e, importer: f.importer, file: f.file, existed: existed, into: &rows)
+            rows.facts.addFact(f, "entity", id, digest)
+            rows.sources.add(id); rows.sources.add(f.importer); rows.sources.add(f.file); rows.sources.add(now)
             summary.count(e.entity.kind.rawValue, id, added: !existed)
         }
+        try rows.write(RowWriter(db: db))
         progress(entities.count % 1000)
         for (id, _) in old where !kept.contains(id) {
             try db.execute(sql: "DELETE FROM entity_source WHERE entity_id = ? AND importer = ? AND file = ?",
@@ -276,9 +284,10 @@ extension CatalogWriter {
             guard e.from != e.to, try isKnown(e.from), try isKnown(e.to) else { continue }
             edges[[e.from, e.to, e.source.rawValue].joined(separator: "\u{1F}")] = e
         }
-        try syncFacts(f, "edge", edges.mapValues { ($0, "1") }, summary: &summary, write: { e in
-            try RowWriter(db: db).execute("INSERT OR IGNORE INTO edge(from_id, to_id, source) VALUES (?, ?, ?)",
-                                          .text(e.from), .text(e.to), .text(e.source.rawValue))
+        try syncFacts(f, "edge", edges.mapValues { ($0, "1") }, summary: &summary, write: { edges in
+            var rows = RowBlock(width: 3)
+            for e in edges { rows.add(e.from); rows.add(e.to); rows.add(e.source.rawValue) }
+            try RowWriter(db: db).insert(rows, "INSERT OR IGNORE INTO edge(from_id, to_id, source) SELECT c0, c1, c2 FROM strata_rows(?)")
         }, delete: { e in
             try db.execute(sql: "DELETE FROM edge WHERE from_id = ? AND to_id = ? AND source = ?",
                            arguments: [e[0], e[1], e[2]])
@@ -290,10 +299,15 @@ extension CatalogWriter {
             c.fromTable = map(c.fromTable); c.toTable = map(c.toTable)
             colEdges[[c.fromTable, c.fromColumn, c.toTable, c.toColumn, c.source.rawValue].joined(separator: "\u{1F}")] = c
         }
-        try syncFacts(f, "column_edge", colEdges.mapValues { ($0, "1") }, summary: &summary, write: { c in
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO column_edge(from_table, from_column, to_table, to_column, source) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [c.fromTable, c.fromColumn, c.toTable, c.toColumn, c.source.rawValue])
+        try syncFacts(f, "column_edge", colEdges.mapValues { ($0, "1") }, summary: &summary, write: { colEdges in
+            var rows = RowBlock(width: 5)
+            for c in colEdges {
+                rows.add(c.fromTable); rows.add(c.fromColumn); rows.add(c.toTable); rows.add(c.toColumn); rows.add(c.source.rawValue)
+            }
+            try RowWriter(db: db).insert(rows, """
+                INSERT OR IGNORE INTO column_edge(from_table, from_column, to_table, to_column, source)
+                SELECT c0, c1, c2, c3, c4 FROM strata_rows(?)
+                """)
         }, delete: { k in
             try db.execute(sql: """
                 DELETE FROM column_edge WHERE from_table = ? AND from_column = ? AND to_table = ? AND to_column = ? AND source = ?
@@ -308,11 +322,15 @@ extension CatalogWriter {
             d.mix(c.name); d.mix(c.column); d.mix(c.test); d.mix(c.severity)
             checks[c.tableID + "\u{1F}" + c.checkID] = (c, d.hex)
         }
-        try syncFacts(f, "check", checks, summary: &summary, write: { c in
-            try RowWriter(db: db).execute("""
+        try syncFacts(f, "check", checks, summary: &summary, write: { checks in
+            var rows = RowBlock(width: 6)
+            for c in checks {
+                rows.add(c.tableID); rows.add(c.checkID); rows.add(c.name); rows.add(c.column); rows.add(c.test); rows.add(c.severity)
+            }
+            try RowWriter(db: db).insert(rows, """
                 INSERT OR REPLACE INTO data_check(table_id, check_id, name, column_name, test, severity)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, .text(c.tableID), .text(c.checkID), .text(c.name), .text(c.column), .text(c.test), .text(c.severity))
+                SELECT c0, c1, c2, c3, c4, c5 FROM strata_rows(?)
+                """)
         }, delete: { k in
             try db.execute(sql: "DELETE FROM data_check WHERE table_id = ? AND check_id = ?", arguments: [k[0], k[1]])
         })
@@ -320,30 +338,35 @@ extension CatalogWriter {
         clock.lap("column edges, checks")
         var runs: [String: (ImportedRun, String)] = [:]
         for r in f.runs { runs[r.dagID + "\u{1F}" + r.runID] = (r, r.digest()) }
-        try syncFacts(f, "run", runs, summary: &summary, write: { r in
+        try syncFacts(f, "run", runs, summary: &summary, write: { runs in for r in runs {
             let others = try String.fetchAll(db, sql: """
                 SELECT DISTINCT importer FROM import_fact WHERE fact = 'run' AND key = ? AND NOT (importer = ? AND file = ?)
                 """, arguments: [r.dagID + "\u{1F}" + r.runID, f.importer, f.file])
             try putImportedRun(r, fillOnly: others.contains { Self.rank($0) < Self.rank(f.importer) })
-        }, delete: { k in
+        } }, delete: { k in
             try db.execute(sql: "DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?", arguments: [k[0], k[1]])
         })
         clock.lap("runs")
     }
 
-    /// Writes facts whose digest changed, removes the ones this file no longer has (the row
-    /// itself only when no other file still has it) and counts both.
+    /// Writes facts whose digest changed (`write` gets their values, in key order), removes the
+    /// ones this file no longer has (the row itself only when no other file still has it) and
+    /// counts both.
     private func syncFacts<T>(_ f: ImportFileBatch, _ fact: String, _ new: [String: (T, String)],
-                              summary: inout ImportSummary, write: (T) throws -> Void,
+                              summary: inout ImportSummary, write: ([T]) throws -> Void,
                               delete: ([String]) throws -> Void) throws {
         let old = try oldFacts(f.importer, f.file, fact)
+        var changed: [T] = []
+        var facts = RowBlock(width: 5)
         for key in new.keys.sorted() {
             let (value, digest) = new[key]!
             if old[key] == digest { continue }
-            try write(value)
-            try putFact(f.importer, f.file, fact, key, digest)
+            changed.append(value)
+            facts.addFact(f, fact, key, digest)
             summary.count(fact, key, added: old[key] == nil)
         }
+        try write(changed)
+        try putFacts(facts)
         for key in old.keys.sorted() where new[key] == nil {
             if try dropFact(f.importer, f.file, fact, key) {
                 try delete(key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
@@ -354,7 +377,10 @@ extension CatalogWriter {
 
     // MARK: Writing one entity
 
-    private func writeEntity(_ imported: ImportedEntity, importer: String, file: String, existed: Bool) throws {
+    /// Adds the entity's rows to `rows`; its owner, dashboard, DAG and task details are written
+    /// at once (rare, and each in a table of its own).
+    private func writeEntity(_ imported: ImportedEntity, importer: String, file: String, existed: Bool,
+                             into rows: inout EntityRows) throws {
         var e = imported.entity
         // Does another source of a stronger importer own this entity? Then only fill gaps.
         var fillOnly = false
@@ -379,22 +405,11 @@ extension CatalogWriter {
                 }
             }
         }
-        let rows = RowWriter(db: db)
-        try rows.execute("""
-            INSERT INTO entity(id, kind, name, stage, owner, tool, description, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stage = excluded.stage,
-                owner = excluded.owner, tool = excluded.tool, description = excluded.description, tags = excluded.tags
-            """, .text(e.id), .text(e.kind.rawValue), .text(e.name), .text(e.stage), .text(e.owner), .text(e.tool),
-            .text(e.description), .text(Self.joinList(e.tags)))
+        rows.entity.add(e.id); rows.entity.add(e.kind.rawValue); rows.entity.add(e.name); rows.entity.add(e.stage)
+        rows.entity.add(e.owner); rows.entity.add(e.tool); rows.entity.add(e.description); rows.entity.add(Self.joinList(e.tags))
         if let t = imported.table {
-            try rows.execute("""
-                INSERT INTO data_table(id, platform, materialization, relation) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT(id) DO UPDATE SET
-                  platform = CASE WHEN ?5 THEN coalesce(platform, excluded.platform) ELSE coalesce(excluded.platform, platform) END,
-                  materialization = CASE WHEN ?5 THEN coalesce(materialization, excluded.materialization)
-                                         ELSE coalesce(excluded.materialization, materialization) END,
-                  relation = CASE WHEN ?5 THEN coalesce(relation, excluded.relation) ELSE coalesce(excluded.relation, relation) END
-                """, .text(e.id), .text(t.platform), .text(t.materialization), .text(imported.relation), .bool(fillOnly))
+            rows.table[fillOnly ? 1 : 0].add(e.id); rows.table[fillOnly ? 1 : 0].add(t.platform)
+            rows.table[fillOnly ? 1 : 0].add(t.materialization); rows.table[fillOnly ? 1 : 0].add(imported.relation)
             let current = existed ? try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM table_column WHERE table_id = ?"),
                                                      arguments: [e.id]) ?? 0 : 0
             if !t.columns.isEmpty && (!fillOnly || current == 0) {
@@ -402,17 +417,13 @@ extension CatalogWriter {
                     try db.cachedStatement(sql: "DELETE FROM table_column WHERE table_id = ?").execute(arguments: [e.id])
                 }
                 for (i, c) in t.columns.enumerated() {
-                    try rows.execute("INSERT INTO table_column(table_id, position, name, type, description) VALUES (?, ?, ?, ?, ?)",
-                                     .text(e.id), .int(i), .text(c.name), .text(c.type), .text(c.description))
+                    rows.column.add(e.id); rows.column.add(i); rows.column.add(c.name); rows.column.add(c.type); rows.column.add(c.description)
                 }
             }
         }
         if let n = imported.dbt {
-            try rows.execute("""
-                INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path, patch_path)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, .text(e.id), .text(n.resourceType), .text(n.packageName), .text(n.fqn), .text(n.originalFilePath),
-                .text(n.patchPath))
+            rows.dbt.add(e.id); rows.dbt.add(n.resourceType); rows.dbt.add(n.packageName); rows.dbt.add(n.fqn)
+            rows.dbt.add(n.originalFilePath); rows.dbt.add(n.patchPath)
         }
         if let o = imported.owner {
             if fillOnly, try Bool.fetchOne(db, sql: "SELECT 1 FROM owner WHERE id = ?", arguments: [e.id]) == true {
@@ -500,5 +511,56 @@ extension CatalogWriter {
                 }
             }
         }
+    }
+}
+
+/// The rows of one file's changed entities, written a table at a time after they are all known.
+private struct EntityRows {
+    var entity = RowBlock(width: 8)
+    /// data_table rows whose source owns the entity, and rows that only fill its gaps.
+    var table = [RowBlock(width: 4), RowBlock(width: 4)]
+    var column = RowBlock(width: 5)
+    var dbt = RowBlock(width: 6)
+    var touched = RowBlock(width: 1)
+    var facts = RowBlock(width: 5)
+    var sources = RowBlock(width: 4)
+
+    func write(_ w: RowWriter) throws {
+        try w.insert(entity, """
+            INSERT INTO entity(id, kind, name, stage, owner, tool, description, tags)
+            SELECT c0, c1, c2, c3, c4, c5, c6, c7 FROM strata_rows(?) WHERE true
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stage = excluded.stage,
+                owner = excluded.owner, tool = excluded.tool, description = excluded.description, tags = excluded.tags
+            """)
+        for (block, fillOnly) in zip(table, [false, true]) {
+            // Filling only keeps what the table has and takes the rest; otherwise the new values win.
+            let (keep, take) = fillOnly ? ("", "excluded.") : ("excluded.", "")
+            try w.insert(block, """
+                INSERT INTO data_table(id, platform, materialization, relation) SELECT c0, c1, c2, c3 FROM strata_rows(?) WHERE true
+                ON CONFLICT(id) DO UPDATE SET platform = coalesce(\(keep)platform, \(take)platform),
+                  materialization = coalesce(\(keep)materialization, \(take)materialization),
+                  relation = coalesce(\(keep)relation, \(take)relation)
+                """)
+        }
+        try w.insert(column, """
+            INSERT INTO table_column(table_id, position, name, type, description) SELECT c0, c1, c2, c3, c4 FROM strata_rows(?)
+            """)
+        try w.insert(dbt, """
+            INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path, patch_path)
+            SELECT c0, c1, c2, c3, c4, c5 FROM strata_rows(?)
+            """)
+        try w.insert(touched, "INSERT OR IGNORE INTO import_touched(id) SELECT c0 FROM strata_rows(?)")
+        try CatalogWriter(db: w.db).putFacts(facts)
+        try w.insert(sources, """
+            INSERT INTO entity_source(entity_id, importer, file, imported_at) SELECT c0, c1, c2, c3 FROM strata_rows(?) WHERE true
+            ON CONFLICT(entity_id, importer, file) DO UPDATE SET imported_at = excluded.imported_at
+            """)
+    }
+}
+
+extension RowBlock {
+    /// One `import_fact` row (a block of width 5).
+    mutating func addFact(_ f: ImportFileBatch, _ fact: String, _ key: String, _ digest: String) {
+        add(f.importer); add(f.file); add(fact); add(key); add(digest)
     }
 }
