@@ -21,7 +21,7 @@ extension CatalogWriter {
     public func apply(_ batch: ImportBatch, now: String,
                       progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
-        var clock = PhaseClock()
+        summary.countsRepeats = batch.files.count > 1
         // What the search index must re-read at the end (temporary: never in the file).
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS import_touched(id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -43,13 +43,13 @@ extension CatalogWriter {
         let total = batch.files.reduce(0) { $0 + $1.entities.count }
         var done = 0
         for file in batch.files {
-            try applyFile(file, now: now, summary: &summary, clock: &clock) { n in
+            try applyFile(file, now: now, summary: &summary) { n in
                 done += n
                 progress?(done, total)
             }
         }
         if !summary.isEmpty { try updateSearchIndex() }
-        clock.lap("search index")
+        PhaseClock.lap("search index")
         return summary
     }
 
@@ -201,7 +201,7 @@ extension CatalogWriter {
     // MARK: One file
 
     private func applyFile(_ f: ImportFileBatch, now: String, summary: inout ImportSummary,
-                           clock: inout PhaseClock, progress: (Int) -> Void) throws {
+                           progress: (Int) -> Void) throws {
         if let name = f.sourceName { try adoptEarlierFiles(named: name, by: f, summary: &summary) }
         // Resolve ids first, so edges and checks point at the merged entities.
         var idMap: [String: String] = [:]
@@ -235,7 +235,7 @@ extension CatalogWriter {
             if let o = entities[i].entity.owner, let m = ownerMap[o], batchKinds[o] == .owner { entities[i].entity.owner = m }
         }
 
-        clock.lap("ids")
+        PhaseClock.lap("ids")
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
@@ -274,7 +274,7 @@ extension CatalogWriter {
             }
         }
 
-        clock.lap("entities")
+        PhaseClock.lap("entities")
         // Edges whose two ends exist; then column edges, checks and runs.
         let known = Set(entities.map(\.entity.id))
         func isKnown(_ id: String) throws -> Bool { try known.contains(id) || exists(id) }
@@ -293,7 +293,7 @@ extension CatalogWriter {
                            arguments: [e[0], e[1], e[2]])
         })
 
-        clock.lap("edges")
+        PhaseClock.lap("edges")
         var colEdges: [String: ColumnEdge] = [:]
         for var c in f.columnEdges {
             c.fromTable = map(c.fromTable); c.toTable = map(c.toTable)
@@ -335,7 +335,7 @@ extension CatalogWriter {
             try db.execute(sql: "DELETE FROM data_check WHERE table_id = ? AND check_id = ?", arguments: [k[0], k[1]])
         })
 
-        clock.lap("column edges, checks")
+        PhaseClock.lap("column edges, checks")
         var runs: [String: (ImportedRun, String)] = [:]
         for r in f.runs { runs[r.dagID + "\u{1F}" + r.runID] = (r, r.digest()) }
         try syncFacts(f, "run", runs, summary: &summary, write: { runs in for r in runs {
@@ -346,7 +346,7 @@ extension CatalogWriter {
         } }, delete: { k in
             try db.execute(sql: "DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?", arguments: [k[0], k[1]])
         })
-        clock.lap("runs")
+        PhaseClock.lap("runs")
     }
 
     /// Writes facts whose digest changed (`write` gets their values, in key order), removes the

@@ -161,11 +161,14 @@ public struct ImportSummary: Sendable, Equatable, Codable {
     /// What was already counted in this import: an entity, edge or run that two files of one
     /// import both contribute is one change, not two.
     private var counted: Set<String> = []
+    /// False when the import has one file: each key then comes once, and remembering 120,000
+    /// keys of a big manifest cost 0.1 s.
+    var countsRepeats = true
     enum CodingKeys: String, CodingKey { case changes }
     public init() {}
     public static func == (a: Self, b: Self) -> Bool { a.changes == b.changes }
     mutating func count(_ kind: String, _ key: String, added: Bool) {
-        guard counted.insert(kind + "\u{1F}" + key).inserted else { return }
+        if countsRepeats { guard counted.insert(kind + "\u{1F}" + key).inserted else { return } }
         if added { add(kind) } else { update(kind) }
     }
     public var isEmpty: Bool { changes.values.allSatisfy(\.isZero) }

@@ -1,19 +1,27 @@
 import Foundation
 
 /// Where an import's time goes: with `STRATA_TIMING` set, each `lap` prints the time since the
-/// previous one to stderr ("timing: entities 0.912 s"). BENCHMARKS.md quotes these phases;
-/// without the variable a lap is one branch.
-public struct PhaseClock {
+/// previous lap anywhere in the process ("timing: entities 0.412 s") to stderr. BENCHMARKS.md
+/// quotes these phases; without the variable a lap is one branch.
+public enum PhaseClock {
     public static let enabled = ProcessInfo.processInfo.environment["STRATA_TIMING"] != nil
-    private var last = ContinuousClock.now
+    nonisolated(unsafe) private static var last = ContinuousClock.now
+    private static let lock = NSLock()
 
-    public init() {}
+    /// Starts timing the first phase.
+    public static func start() {
+        guard enabled else { return }
+        lock.withLock { last = ContinuousClock.now }
+    }
 
-    public mutating func lap(_ phase: String) {
-        guard Self.enabled else { return }
+    public static func lap(_ phase: String) {
+        guard enabled else { return }
         let now = ContinuousClock.now
-        let seconds = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
+        let elapsed = lock.withLock {
+            defer { last = now }
+            return now - last
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         FileHandle.standardError.write(Data("timing: \(phase) \(String(format: "%.3f", seconds)) s\n".utf8))
-        last = now
     }
 }

@@ -31,9 +31,12 @@ public enum CatalogImport {
                 throw CatalogError.newerSchema(path: out.path, unknown: unknown)
             }
             try catalog.useAsPrivateScratchCopy()
+            PhaseClock.lap("copy, open")
             let now = nowTimestamp()
             let summary = try catalog.write { w in try w.apply(plan.batch, now: now, progress: progress) }
+            PhaseClock.lap("commit")
             try catalog.close()
+            PhaseClock.lap("close")
             if existed && summary.isEmpty {
                 try? FileManager.default.removeItem(atPath: tmp)
                 return summary
@@ -45,6 +48,7 @@ public enum CatalogImport {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: out.path,
                     NSLocalizedDescriptionKey: "cannot move the new catalog into place: \(String(cString: strerror(errno)))"])
             }
+            PhaseClock.lap("fsync, rename")
             return summary
         } catch {
             try? FileManager.default.removeItem(atPath: tmp)

@@ -171,6 +171,7 @@ public enum DbtImporter {
     public static func plan(manifest: String, runResults: String? = nil, log: String? = nil) throws -> ImportPlan {
         var plan = ImportPlan()
         let (m, _, data) = try loadManifestData(manifest)
+        PhaseClock.lap("read, parse")
         let order = m.columnsInDocumentOrder ? [:] : columnOrder(data)
         let file = ImportInput.absolute(manifest)
         var batch = ImportFileBatch(importer: "dbt", file: file)

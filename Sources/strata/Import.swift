@@ -56,7 +56,7 @@ struct Import: ParsableCommand {
         }
         note("reading \(inputs.count == 1 ? inputs[0] : "\(inputs.count) inputs")…")
         // STRATA_TIMING=1 prints where the time went (for benchmarks).
-        var clock = PhaseClock()
+        PhaseClock.start()
         let plan: ImportPlan
         switch kind {
         case .dbt:
@@ -73,11 +73,11 @@ struct Import: ParsableCommand {
         case .airflow:
             plan = try AirflowImporter.plan(inputs)
         }
-        clock.lap("read")
+        PhaseClock.lap("plan")
         let summary = try CatalogImport.apply(plan, to: path) { done, total in
             if total >= 2000 { note("writing \(done)/\(total) entities…") }
         }
-        clock.lap("write, in all")
+        keptUntilExit.append(plan)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         for w in plan.warnings { printError("strata: warning: \(w)") }
         if out.json {
@@ -107,3 +107,8 @@ struct Import: ParsableCommand {
         var warnings: [String]
     }
 }
+
+/// What the process leaves to the OS at exit instead of freeing: an import's plan, whose entities,
+/// columns and checks (600,000 strings for a 20,000-model manifest) took 0.09 s to free one by
+/// one after the catalog was already in place.
+nonisolated(unsafe) private var keptUntilExit: [Any] = []
