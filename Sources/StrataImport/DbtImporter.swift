@@ -181,60 +181,46 @@ public enum DbtImporter {
         StandardStages.ensure(["load", "transform", "orchestrate", "serve"], into: &plan)
         KnownTools.ensure("dbt", into: &plan)
 
-        var groupOwner: [String: ImportedEntity] = [:]
+        var groupOwners: [String: ImportedEntity] = [:]
         for g in (m.groups ?? [:]).values {
-            if let o = Owners.entity(name: g.owner?.name, email: g.owner?.email, type: .team) { groupOwner[g.name] = o }
+            if let o = Owners.entity(name: g.owner?.name, email: g.owner?.email, type: .team) { groupOwners[g.name] = o }
+        }
+        // Models, seeds, snapshots and sources become tables, on every core: the manifest's ids
+        // sorted (it keys its nodes by unique_id; sorting nodes instead copied a whole node per
+        // comparison) and cut into runs converted side by side, then joined in order.
+        let groupOwner = groupOwners
+        let ids = m.nodes.keys.sorted().map { ($0, false) } + (m.sources ?? [:]).keys.sorted().map { ($0, true) }
+        let runs = ids.count >= 4000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 8 : 1
+        var converted = [ConvertedNodes](repeating: ConvertedNodes(), count: runs)
+        converted.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: runs) { k in
+                let range = ids.count * k / runs ..< ids.count * (k + 1) / runs
+                for (id, isSource) in ids[range] {
+                    guard let n = isSource ? m.sources?[id] : m.nodes[id] else { continue }
+                    out[k].add(n, platform: platform, columnOrder: order[n.unique_id], groupOwner: groupOwner)
+                }
+            }
         }
         var owners: [String: ImportedEntity] = [:]
-        func ownerID(_ node: Node) -> String? {
-            if let name = node.config?.meta?.owner?.value ?? node.meta?.owner?.value, let o = Owners.entity(name: name) {
-                owners[o.entity.id] = o
-                return o.entity.id
-            }
-            if let g = node.config?.group ?? node.group, let o = groupOwner[g] {
-                owners[o.entity.id] = o
-                return o.entity.id
-            }
-            return nil
+        for part in converted {
+            batch.entities += part.tables
+            batch.edges += part.edges
+            owners.merge(part.owners) { _, later in later }
         }
-
-        var tables = Set<String>()
-        // Sorted by id; indexes are sorted rather than the (large) node values.
-        func byID(_ nodes: [String: Node]) -> [Node] {
-            let list = Array(nodes.values)
-            return list.indices.sorted { list[$0].unique_id < list[$1].unique_id }.map { list[$0] }
-        }
-        let all = byID(m.nodes) + byID(m.sources ?? [:])
-        var tests: [Node] = []
-        for n in all {
-            let (stage, materialization): (String, String?)
-            switch n.resource_type {
-            case "model": (stage, materialization) = ("transform", n.config?.materialized)
-            case "snapshot": (stage, materialization) = ("transform", "snapshot")
-            case "seed": (stage, materialization) = ("load", "seed")
-            case "source": (stage, materialization) = ("load", "source")
-            case "test": tests.append(n); continue
-            default: continue
+        let tables = Set(batch.entities.map(\.entity.id))
+        // Tests become checks once every table is known, on every core as well.
+        var checks = [[DataCheck]](repeating: [], count: runs)
+        checks.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            converted.withUnsafeBufferPointer { parts in
+                nonisolated(unsafe) let parts = parts
+                DispatchQueue.concurrentPerform(iterations: runs) { k in
+                    for t in parts[k].tests { out[k] += Self.checks(of: t, tables: tables) }
+                }
             }
-            if n.config?.enabled == false { continue }
-            let name = n.resource_type == "source" ? "\(n.source_name ?? "").\(n.name)" : n.name
-            var tags = n.tags ?? []
-            if let access = n.access, access != "protected" { tags.append("access:\(access)") }
-            var e = ImportedEntity(Entity(id: n.unique_id, kind: .table, name: name, stage: stage, owner: ownerID(n),
-                                          tool: "dbt", description: trimmed(n.description),
-                                          tags: tags))
-            e.table = TableDetail(platform: platform, materialization: materialization,
-                                  columns: ordered(n.columns?.list ?? [], order[n.unique_id]).map { key, c in
-                                      Column(name: c.name ?? key, type: c.data_type, description: c.description ?? "")
-                                  })
-            e.relation = relation(n)
-            e.dbt = DbtNodeInfo(resourceType: n.resource_type, packageName: n.package_name,
-                                fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "",
-                                patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "")
-            batch.entities.append(e)
-            tables.insert(n.unique_id)
-            for dep in n.depends_on?.nodes ?? [] { batch.edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }
         }
+        batch.checks = Array(checks.joined())
         for x in (m.exposures ?? [:]).values.sorted(by: { $0.unique_id < $1.unique_id }) {
             var owner: String?
             if let o = Owners.entity(name: x.owner?.name, email: x.owner?.email, type: .person) {
@@ -250,19 +236,6 @@ public enum DbtImporter {
             batch.entities.append(e)
             for dep in x.depends_on?.nodes ?? [] { batch.edges.append(Edge(from: dep, to: x.unique_id, source: .dbt)) }
         }
-        for t in tests {
-            guard let table = attachedTable(t, tables: tables) else { continue }
-            // A test that reads several tables (relationships: child and parent) is a check on
-            // each of them: `strata show` lists it on both, and `@x` follows it to the other
-            // table as dbt's graph does.
-            let others = (t.depends_on?.nodes ?? []).filter { tables.contains($0) && $0 != table }
-            for (i, on) in ([table] + Array(Set(others)).sorted()).enumerated() {
-                batch.checks.append(DataCheck(tableID: on, checkID: t.unique_id, name: t.name,
-                                              column: i == 0 ? t.column_name ?? t.test_metadata?.kwargs?.column_name?.value : nil,
-                                              test: t.test_metadata?.name ?? "singular",
-                                              severity: t.config?.severity?.lowercased()))
-            }
-        }
         batch.entities.append(contentsOf: owners.values.sorted { $0.entity.id < $1.entity.id })
         plan.batch.files.append(batch)
 
@@ -271,11 +244,62 @@ public enum DbtImporter {
         } else if log != nil {
             throw ImportInput.problem(log!, "--log needs --run-results: a log is attached to the run it belongs to")
         }
-        // Freeing the decoded manifest and the sorted copies of its nodes (millions of strings
+        // Freeing the decoded manifest and the copies of its nodes (millions of strings
         // released: 0.19 s for 20,000 models) is left to another core while this one writes.
-        let decoded = (m, data, all, tests)
+        let decoded = (consume m, consume data, consume converted)
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(decoded) {} }
         return plan
+    }
+
+    /// What a run of manifest nodes becomes: tables (with their owners and upstream edges), and
+    /// the tests, which are attached to tables once all of them are known.
+    struct ConvertedNodes {
+        var tables: [ImportedEntity] = []
+        var edges: [Edge] = []
+        var tests: [Node] = []
+        var owners: [String: ImportedEntity] = [:]
+
+        mutating func add(_ n: Node, platform: String?, columnOrder: [String]?, groupOwner: [String: ImportedEntity]) {
+            let (stage, materialization): (String, String?)
+            switch n.resource_type {
+            case "model": (stage, materialization) = ("transform", n.config?.materialized)
+            case "snapshot": (stage, materialization) = ("transform", "snapshot")
+            case "seed": (stage, materialization) = ("load", "seed")
+            case "source": (stage, materialization) = ("load", "source")
+            case "test": tests.append(n); return
+            default: return
+            }
+            if n.config?.enabled == false { return }
+            let name = n.resource_type == "source" ? "\(n.source_name ?? "").\(n.name)" : n.name
+            var tags = n.tags ?? []
+            if let access = n.access, access != "protected" { tags.append("access:\(access)") }
+            var e = ImportedEntity(Entity(id: n.unique_id, kind: .table, name: name, stage: stage,
+                                          owner: owner(of: n, groupOwner: groupOwner), tool: "dbt",
+                                          description: trimmed(n.description), tags: tags))
+            e.table = TableDetail(platform: platform, materialization: materialization,
+                                  columns: ordered(n.columns?.list ?? [], columnOrder).map { key, c in
+                                      Column(name: c.name ?? key, type: c.data_type, description: c.description ?? "")
+                                  })
+            e.relation = relation(n)
+            e.dbt = DbtNodeInfo(resourceType: n.resource_type, packageName: n.package_name,
+                                fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "",
+                                patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "")
+            tables.append(e)
+            for dep in n.depends_on?.nodes ?? [] { edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }
+        }
+
+        /// The node's owner: `meta.owner` (its config's first), else its group's owner.
+        mutating func owner(of node: Node, groupOwner: [String: ImportedEntity]) -> String? {
+            if let name = node.config?.meta?.owner?.value ?? node.meta?.owner?.value, let o = Owners.entity(name: name) {
+                owners[o.entity.id] = o
+                return o.entity.id
+            }
+            if let g = node.config?.group ?? node.group, let o = groupOwner[g] {
+                owners[o.entity.id] = o
+                return o.entity.id
+            }
+            return nil
+        }
     }
 
     /// Decodes a manifest's bytes as the importer does and returns its node count: lets the
@@ -323,6 +347,20 @@ public enum DbtImporter {
 
     /// The table a test checks: `attached_node` (v10+), else the model its `model` kwarg refers
     /// to, else its first dependency that is a table.
+    /// A test's checks: one on the table it is attached to, and one on each other table it reads
+    /// (relationships: child and parent), so `strata show` lists it on both and `@x` follows it to
+    /// the other table as dbt's graph does. None when it checks no table.
+    static func checks(of t: Node, tables: Set<String>) -> [DataCheck] {
+        guard let table = attachedTable(t, tables: tables) else { return [] }
+        let others = (t.depends_on?.nodes ?? []).filter { tables.contains($0) && $0 != table }
+        return ([table] + Array(Set(others)).sorted()).enumerated().map { i, on in
+            DataCheck(tableID: on, checkID: t.unique_id, name: t.name,
+                      column: i == 0 ? t.column_name ?? t.test_metadata?.kwargs?.column_name?.value : nil,
+                      test: t.test_metadata?.name ?? "singular",
+                      severity: t.config?.severity?.lowercased())
+        }
+    }
+
     static func attachedTable(_ t: Node, tables: Set<String>) -> String? {
         if let a = t.attached_node, tables.contains(a) { return a }
         let deps = (t.depends_on?.nodes ?? []).filter { tables.contains($0) }
