@@ -236,6 +236,16 @@ extension CatalogWriter {
         }
 
         PhaseClock.lap("ids")
+        // The file's edges, column edges and checks are keyed and sorted on another core while
+        // this one writes the entities (they need the final ids, nothing from the database).
+        let known = Set(entities.map(\.entity.id))
+        let keying = DispatchGroup()
+        nonisolated(unsafe) var keyed = KeyedFacts()
+        DispatchQueue.global(qos: .userInitiated).async(group: keying) { [idMap] in
+            keyed = KeyedFacts(f, idMap: idMap, known: known)
+        }
+        defer { keying.wait() }
+
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
@@ -276,15 +286,20 @@ extension CatalogWriter {
 
         PhaseClock.lap("entities")
         // Edges whose two ends exist; then column edges, checks and runs.
-        let known = Set(entities.map(\.entity.id))
-        func isKnown(_ id: String) throws -> Bool { try known.contains(id) || exists(id) }
-        var edges: [String: Edge] = [:]
-        for var e in f.edges {
-            e.from = map(e.from); e.to = map(e.to)
-            guard e.from != e.to, try isKnown(e.from), try isKnown(e.to) else { continue }
-            edges[[e.from, e.to, e.source.rawValue].joined(separator: "\u{1F}")] = e
+        keying.wait()
+        /// Entities of this file are known; others are looked up once each.
+        var lookedUp: [String: Bool] = [:]
+        func exists(_ ids: [String]) throws -> Bool {
+            for id in ids {
+                if let found = lookedUp[id] { if !found { return false } else { continue } }
+                let found = try self.exists(id)
+                lookedUp[id] = found
+                if !found { return false }
+            }
+            return true
         }
-        try syncFacts(f, "edge", edges.mapValues { ($0, "1") }, summary: &summary, write: { edges in
+        let edges = try keyed.edges.filter { try exists($0.unknownEnds) }
+        try syncFacts(f, "edge", edges, summary: &summary, write: { edges in
             var rows = RowBlock(width: 3)
             for e in edges { rows.add(e.from); rows.add(e.to); rows.add(e.source.rawValue) }
             try RowWriter(db: db).insert(rows, "INSERT OR IGNORE INTO edge(from_id, to_id, source) SELECT c0, c1, c2 FROM strata_rows(?)")
@@ -294,12 +309,7 @@ extension CatalogWriter {
         })
 
         PhaseClock.lap("edges")
-        var colEdges: [String: ColumnEdge] = [:]
-        for var c in f.columnEdges {
-            c.fromTable = map(c.fromTable); c.toTable = map(c.toTable)
-            colEdges[[c.fromTable, c.fromColumn, c.toTable, c.toColumn, c.source.rawValue].joined(separator: "\u{1F}")] = c
-        }
-        try syncFacts(f, "column_edge", colEdges.mapValues { ($0, "1") }, summary: &summary, write: { colEdges in
+        try syncFacts(f, "column_edge", keyed.columnEdges, summary: &summary, write: { colEdges in
             var rows = RowBlock(width: 5)
             for c in colEdges {
                 rows.add(c.fromTable); rows.add(c.fromColumn); rows.add(c.toTable); rows.add(c.toColumn); rows.add(c.source.rawValue)
@@ -314,14 +324,7 @@ extension CatalogWriter {
                 """, arguments: [k[0], k[1], k[2], k[3], k[4]])
         })
 
-        var checks: [String: (DataCheck, String)] = [:]
-        for var c in f.checks {
-            c.tableID = map(c.tableID)
-            guard try isKnown(c.tableID) else { continue }
-            var d = Digest()
-            d.mix(c.name); d.mix(c.column); d.mix(c.test); d.mix(c.severity)
-            checks[c.tableID + "\u{1F}" + c.checkID] = (c, d.hex)
-        }
+        let checks = try keyed.checks.filter { try exists($0.unknownEnds) }
         try syncFacts(f, "check", checks, summary: &summary, write: { checks in
             var rows = RowBlock(width: 6)
             for c in checks {
@@ -336,8 +339,7 @@ extension CatalogWriter {
         })
 
         PhaseClock.lap("column edges, checks")
-        var runs: [String: (ImportedRun, String)] = [:]
-        for r in f.runs { runs[r.dagID + "\u{1F}" + r.runID] = (r, r.digest()) }
+        let runs = Keyed.sorted(f.runs.map { r in Keyed(key: r.dagID + "\u{1F}" + r.runID, value: r, digest: r.digest()) })
         try syncFacts(f, "run", runs, summary: &summary, write: { runs in for r in runs {
             let others = try String.fetchAll(db, sql: """
                 SELECT DISTINCT importer FROM import_fact WHERE fact = 'run' AND key = ? AND NOT (importer = ? AND file = ?)
@@ -352,22 +354,22 @@ extension CatalogWriter {
     /// Writes facts whose digest changed (`write` gets their values, in key order), removes the
     /// ones this file no longer has (the row itself only when no other file still has it) and
     /// counts both.
-    private func syncFacts<T>(_ f: ImportFileBatch, _ fact: String, _ new: [String: (T, String)],
+    private func syncFacts<T>(_ f: ImportFileBatch, _ fact: String, _ new: [Keyed<T>],
                               summary: inout ImportSummary, write: ([T]) throws -> Void,
                               delete: ([String]) throws -> Void) throws {
         let old = try oldFacts(f.importer, f.file, fact)
         var changed: [T] = []
         var facts = RowBlock(width: 5)
-        for key in new.keys.sorted() {
-            let (value, digest) = new[key]!
-            if old[key] == digest { continue }
-            changed.append(value)
-            facts.addFact(f, fact, key, digest)
-            summary.count(fact, key, added: old[key] == nil)
+        for item in new {
+            if old[item.key] == item.digest { continue }
+            changed.append(item.value)
+            facts.addFact(f, fact, item.key, item.digest)
+            summary.count(fact, item.key, added: old[item.key] == nil)
         }
         try write(changed)
         try putFacts(facts)
-        for key in old.keys.sorted() where new[key] == nil {
+        let newKeys = old.isEmpty ? [] : Set(new.map(\.key))
+        for key in old.keys.sorted() where !newKeys.contains(key) {
             if try dropFact(f.importer, f.file, fact, key) {
                 try delete(key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
             }
@@ -511,6 +513,57 @@ extension CatalogWriter {
                 }
             }
         }
+    }
+}
+
+/// A fact of a file under its key, with its digest and the ends that are not entities of the
+/// file (the database must have them, or an edge or check is left out).
+struct Keyed<T>: @unchecked Sendable {
+    var key: String
+    var value: T
+    var digest: String
+    var unknownEnds: [String] = []
+
+    /// By key, one per key: the last one given wins, as a later line of a file would.
+    static func sorted(_ items: [Keyed<T>]) -> [Keyed<T>] {
+        var last: [String: Int] = [:]
+        for (i, item) in items.enumerated() { last[item.key] = i }
+        return last.sorted { $0.key < $1.key }.map { items[$0.value] }
+    }
+}
+
+/// A file's edges, column edges and checks keyed as `import_fact` keys them, with the final ids
+/// (`idMap`) of their ends.
+struct KeyedFacts: @unchecked Sendable {
+    var edges: [Keyed<Edge>] = []
+    var columnEdges: [Keyed<ColumnEdge>] = []
+    var checks: [Keyed<DataCheck>] = []
+
+    init() {}
+
+    init(_ f: ImportFileBatch, idMap: [String: String], known: Set<String>) {
+        func map(_ id: String) -> String { idMap[id] ?? id }
+        edges = Keyed.sorted(f.edges.compactMap { e in
+            var e = e
+            e.from = map(e.from); e.to = map(e.to)
+            guard e.from != e.to else { return nil }
+            return Keyed(key: e.from + "\u{1F}" + e.to + "\u{1F}" + e.source.rawValue, value: e, digest: "1",
+                         unknownEnds: [e.from, e.to].filter { !known.contains($0) })
+        })
+        columnEdges = Keyed.sorted(f.columnEdges.map { c in
+            var c = c
+            c.fromTable = map(c.fromTable); c.toTable = map(c.toTable)
+            return Keyed(key: [c.fromTable, c.fromColumn, c.toTable, c.toColumn, c.source.rawValue].joined(separator: "\u{1F}"),
+                         value: c, digest: "1")
+        })
+        checks = Keyed.sorted(f.checks.map { c in
+            var c = c
+            c.tableID = map(c.tableID)
+            var d = Digest()
+            d.mix(c.name); d.mix(c.column); d.mix(c.test); d.mix(c.severity)
+            return Keyed(key: c.tableID + "\u{1F}" + c.checkID, value: c, digest: d.hex,
+                         unknownEnds: known.contains(c.tableID) ? [] : [c.tableID])
+        })
     }
 }
 
