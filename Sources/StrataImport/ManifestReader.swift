@@ -51,24 +51,27 @@ struct ManifestReader {
             let bytes = raw.bindMemory(to: UInt8.self)
             let n = min(parts, split.entries.count)
             let per = (split.entries.count + n - 1) / n
-            final class Results: @unchecked Sendable { var parts: [[(String, Node)]?] = [] }
-            let results = Results()
-            results.parts = Array(repeating: nil, count: n)
+            // Each worker fills its own slot of a buffer allocated up front (not a shared array,
+            // whose every write would check its uniqueness from several threads).
+            var parts = [[(String, Node)]?](repeating: nil, count: n)
             nonisolated(unsafe) let buffer = bytes
             let entries = split.entries
-            DispatchQueue.concurrentPerform(iterations: n) { k in
-                var out: [(String, Node)] = []
-                var r = ManifestReader(b: buffer)
-                for e in entries[min(entries.count, k * per)..<min(entries.count, (k + 1) * per)] {
-                    r.i = e.lowerBound
-                    guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound, !r.duplicateKey else { return }
-                    out.append((key, node))
+            parts.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                DispatchQueue.concurrentPerform(iterations: n) { k in
+                    var out: [(String, Node)] = []
+                    var r = ManifestReader(b: buffer)
+                    for e in entries[min(entries.count, k * per)..<min(entries.count, (k + 1) * per)] {
+                        r.i = e.lowerBound
+                        guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound, !r.duplicateKey else { return }
+                        out.append((key, node))
+                    }
+                    slots[k] = out
                 }
-                results.parts[k] = out
             }
             var nodes: [String: Node] = [:]
             nodes.reserveCapacity(entries.count)
-            for part in results.parts {
+            for part in parts {
                 guard let part else { return nil }
                 for (key, node) in part where nodes.updateValue(node, forKey: key) != nil { return nil }
             }
