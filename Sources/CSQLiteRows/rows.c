@@ -40,13 +40,13 @@ static int rows_disconnect(sqlite3_vtab *v) {
     return SQLITE_OK;
 }
 
-/* Only usable as strata_rows(?): the argument must be given, with equality. */
+/* Only usable as strata_rows(?): the argument must be given, with equality. A plan that
+ * cannot supply it yet (an unusable constraint) is refused, so SQLite picks another. */
 static int rows_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
     (void)v;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-        if (c->iColumn == STRATA_ROWS_MAX_WIDTH && c->op == SQLITE_INDEX_CONSTRAINT_EQ) {
-            if (!c->usable) return SQLITE_CONSTRAINT;
+        if (c->iColumn == STRATA_ROWS_MAX_WIDTH && c->op == SQLITE_INDEX_CONSTRAINT_EQ && c->usable) {
             info->aConstraintUsage[i].argvIndex = 1;
             info->aConstraintUsage[i].omit = 1;
             info->estimatedCost = 1000;
@@ -96,7 +96,9 @@ static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i) {
         return SQLITE_OK;
     }
     const int64_t *span = c->rows->spans + 2 * (c->row * c->rows->width + i);
-    if (span[0] < 0) {
+    if (span[0] == -2) {
+        sqlite3_result_int64(ctx, span[1]);
+    } else if (span[0] < 0) {
         sqlite3_result_null(ctx);
     } else {
         /* SQLITE_STATIC: the caller keeps the bytes alive until the statement is reset. */

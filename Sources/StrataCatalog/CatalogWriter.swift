@@ -117,6 +117,7 @@ public struct CatalogWriter {
     /// Rebuilds the full-text index from the entities. Cheaper than keeping it in step row by row
     /// during a bulk build: one pass, one sort.
     public func rebuildSearchIndex() throws {
+        try Self.useLargeSearchBuffer(db)
         try db.execute(sql: "DELETE FROM search")
         try Self.fillSearchIndex(db)
     }
@@ -134,7 +135,6 @@ public struct CatalogWriter {
     /// Fills the (empty) full-text index from every entity: one row per entity, rowid = num.
     /// Shared by `rebuildSearchIndex` and the schema migration that recreates the index.
     static func fillSearchIndex(_ db: Database) throws {
-        try useLargeSearchBuffer(db)
         try db.execute(sql: """
             INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
             \(searchRow)
@@ -146,9 +146,12 @@ public struct CatalogWriter {
     /// its `hashsize` (1 MB by default), merging segments as they pile up. With eight prefix
     /// indexes a 20,000-model import passes 1 MB hundreds of times: indexing it took 0.77 s with
     /// 1 MB, 0.60 s with 4 MB and 0.52 s with 16 MB (no gain beyond). The setting is kept in the
-    /// index's own config table, so it holds for every later write as well.
+    /// index's own config table (`search_config`), so it is written once and holds for every
+    /// later write as well. (Not part of a migration: set by the first build or import.)
     static func useLargeSearchBuffer(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO search(search, rank) VALUES ('hashsize', 16777216)")
+        let size = 16 << 20
+        guard try Int.fetchOne(db, sql: "SELECT v FROM search_config WHERE k = 'hashsize'") != size else { return }
+        try db.execute(sql: "INSERT INTO search(search, rank) VALUES ('hashsize', ?)", arguments: [size])
     }
 
     /// Lists are stored as newline-separated text: readable in the sqlite3 shell, searchable

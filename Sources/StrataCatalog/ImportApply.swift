@@ -234,6 +234,12 @@ extension CatalogWriter {
             if let m = ownerMap[entities[i].entity.id], entities[i].entity.kind == .owner { entities[i].entity.id = m }
             if let o = entities[i].entity.owner, let m = ownerMap[o], batchKinds[o] == .owner { entities[i].entity.owner = m }
         }
+        // A renamed owner may now share its id with another owner of the file: the later one
+        // stays (it used to be written over the first), and it is one owner, counted once.
+        if !ownerMap.isEmpty {
+            var unique = Set<String>()
+            entities = entities.reversed().filter { unique.insert($0.entity.id).inserted }.reversed()
+        }
 
         PhaseClock.lap("ids")
         // The file's edges, column edges and checks are keyed and sorted on another core while
@@ -249,8 +255,8 @@ extension CatalogWriter {
         // Entities.
         let old = try oldFacts(f.importer, f.file, "entity")
         var kept = Set<String>()
-        // The rows go in after the loop, a table at a time: nothing in the loop reads them back
-        // (each id comes once, and it reads only other files' sources).
+        // The rows go in a table at a time, every 50,000 entities and after the loop: nothing in
+        // the loop reads them back (each id comes once, and it reads only other files' sources).
         var rows = EntityRows()
         for (i, e) in entities.enumerated() {
             if i % 1000 == 999 { progress(1000) }
@@ -267,6 +273,10 @@ extension CatalogWriter {
             rows.facts.addFact(f, "entity", id, digest)
             rows.sources.add(id); rows.sources.add(f.importer); rows.sources.add(f.file); rows.sources.add(now)
             summary.count(e.entity.kind.rawValue, id, added: !existed)
+            if rows.entity.count >= 50_000 {
+                try rows.write(RowWriter(db: db))
+                rows = EntityRows()
+            }
         }
         try rows.write(RowWriter(db: db))
         progress(entities.count % 1000)

@@ -75,7 +75,7 @@ struct RowBlock {
     let width: Int
     /// Starts with one byte, so an empty text still has an address (NULL is a span of -1).
     private(set) var bytes: [UInt8] = [0]
-    /// Offset and length of each value, row after row.
+    /// Offset and length of each value, row after row; (-1, 0) is NULL, (-2, n) the integer n.
     private(set) var spans: [Int64] = []
 
     init(width: Int) {
@@ -94,9 +94,7 @@ struct RowBlock {
         spans.append(Int64(bytes.count - offset))
     }
 
-    /// Integers go in as their decimal text; the target column's INTEGER affinity stores them
-    /// as integers.
-    mutating func add(_ number: Int) { add(String(number)) }
+    mutating func add(_ number: Int) { spans += [-2, Int64(number)] }
 
     static func register(_ db: Database) throws {
         let rc = strata_rows_register(UnsafeMutableRawPointer(db.sqliteConnection))

@@ -345,8 +345,6 @@ public enum DbtImporter {
         return [n.database, schema, name].compactMap { $0 }.joined(separator: ".").lowercased()
     }
 
-    /// The table a test checks: `attached_node` (v10+), else the model its `model` kwarg refers
-    /// to, else its first dependency that is a table.
     /// A test's checks: one on the table it is attached to, and one on each other table it reads
     /// (relationships: child and parent), so `strata show` lists it on both and `@x` follows it to
     /// the other table as dbt's graph does. None when it checks no table.
@@ -361,6 +359,8 @@ public enum DbtImporter {
         }
     }
 
+    /// The table a test checks: `attached_node` (v10+), else the model its `model` kwarg refers
+    /// to, else its first dependency that is a table.
     static func attachedTable(_ t: Node, tables: Set<String>) -> String? {
         if let a = t.attached_node, tables.contains(a) { return a }
         let deps = (t.depends_on?.nodes ?? []).filter { tables.contains($0) }

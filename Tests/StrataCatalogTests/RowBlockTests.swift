@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    /// Integers arrive as integers, as a bound integer would: a column without a type keeps
+    /// them so (a TEXT column would turn them into text, by its own affinity).
+    @Test func integersStayIntegers() throws {
+        let rows = try withScratch { db in
+            try db.execute(sql: "CREATE TEMP TABLE loose(v)")
+            var block = RowBlock(width: 1)
+            block.add(-42); block.add(Int.max)
+            try RowWriter(db: db).insert(block, "INSERT INTO loose(v) SELECT c0 FROM strata_rows(?)")
+            return try Row.fetchAll(db, sql: "SELECT v, typeof(v) AS type FROM loose ORDER BY rowid")
+        }
+        #expect(rows.map { $0["v"] as Int } == [-42, Int.max])
+        #expect(rows.map { $0["type"] as String } == ["integer", "integer"])
+    }
+
     @Test func laterRowsWinAConflictAsTheyWouldOneByOne() throws {
         let rows = try withScratch { db in
             var block = RowBlock(width: 2)

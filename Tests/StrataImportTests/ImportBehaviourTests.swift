@@ -386,6 +386,24 @@ import Testing
         #expect(try importDbt(dir + "/manifest.json", into: c).isEmpty)
     }
 
+    /// "dbt" is renamed `team.dbt` (the tool has the id `dbt`), which is also the id of the owner
+    /// named "Team Dbt": one owner, counted once, the later one's name.
+    @Test func aRenamedOwnerMeetingAnotherIsOneOwner() throws {
+        let dir = try makeTempDirectory("collide2")
+        let c = dir + "/c.sqlite"
+        var text = syntheticManifest(version: 12, models: ["a", "b"], test: false)
+        let plain = "\"config\": {\"materialized\": \"table\", \"meta\": {}}"
+        text.replaceSubrange(text.range(of: plain)!, with: "\"config\": {\"materialized\": \"table\", \"meta\": {\"owner\": \"dbt\"}}")
+        text.replaceSubrange(text.range(of: plain)!, with: "\"config\": {\"materialized\": \"table\", \"meta\": {\"owner\": \"Team Dbt\"}}")
+        let summary = try importDbt(try writeFile(dir, "manifest.json", text), into: c)
+        #expect(summary.changes["owner"]?.added == 1)
+        let owners: [String] = try query(c, "SELECT id || '|' || name FROM entity WHERE kind = 'owner' ORDER BY id")
+        #expect(owners == ["team.dbt|Team Dbt"])
+        let owned: [String] = try query(c, "SELECT owner FROM entity WHERE id IN ('model.shop.a', 'model.shop.b') ORDER BY id")
+        #expect(owned == ["team.dbt", "team.dbt"])
+        #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'dbt' AND kind = 'tool'") == 1)
+    }
+
     @Test func notACatalogTargetIsRefusedUntouched() throws {
         let dir = try makeTempDirectory("foreign")
         let target = try writeFile(dir, "notes.sqlite", "just text, not SQLite")

@@ -6,8 +6,9 @@
 /* Rows of text values handed to SQLite in one statement: the table-valued function
  * strata_rows(?) yields them as columns c0, c1, ... (up to STRATA_ROWS_MAX_WIDTH).
  * Value i of row r is bytes[offset .. offset+length), where offset and length are
- * spans[2*(r*width+i)] and the element after it; an offset of -1 is NULL. Everything stays
- * owned by the caller and must outlive the statement's steps. */
+ * spans[2*(r*width+i)] and the element after it. An offset of -1 is NULL; an offset of -2
+ * is the integer held where the length would be. Everything stays owned by the caller and
+ * must outlive the statement's steps. */
 #define STRATA_ROWS_MAX_WIDTH 16
 
 typedef struct strata_rows {
