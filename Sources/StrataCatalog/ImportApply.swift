@@ -77,12 +77,8 @@ extension CatalogWriter {
     }
 
     private func oldFacts(_ importer: String, _ file: String, _ fact: String) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, digest FROM import_fact WHERE importer = ? AND file = ? AND fact = ?",
-                                    arguments: [importer, file, fact]) {
-            out[row["key"]] = row["digest"]
-        }
-        return out
+        try RowWriter(db: db).pairs("SELECT key, digest FROM import_fact WHERE importer = ? AND file = ? AND fact = ?",
+                                    .text(importer), .text(file), .text(fact))
     }
 
     private func putFact(_ importer: String, _ file: String, _ fact: String, _ key: String, _ digest: String) throws {

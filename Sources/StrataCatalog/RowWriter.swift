@@ -54,6 +54,25 @@ struct RowWriter {
         guard rc == SQLITE_DONE else { throw error(rc, sql) }
     }
 
+    /// The first two columns of every row, as a dictionary of texts (a later row wins a repeated
+    /// key; NULL reads as ""). Read straight from SQLite: a re-import reads 117,000 facts.
+    func pairs(_ sql: String, _ values: Value...) throws -> [String: String] {
+        let handle = try prepared(sql, values)
+        defer { sqlite3_reset(handle) }
+        func text(_ column: Int32) -> String {
+            guard let p = sqlite3_column_text(handle, column) else { return "" }
+            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+        }
+        var out: [String: String] = [:]
+        var rc = sqlite3_step(handle)
+        while rc == SQLITE_ROW {
+            out[text(0)] = text(1)
+            rc = sqlite3_step(handle)
+        }
+        guard rc == SQLITE_DONE else { throw error(rc, sql) }
+        return out
+    }
+
     /// The first column of the first row, as text (nil when there is no row or it is NULL).
     func text(_ sql: String, _ values: Value...) throws -> String? {
         let handle = try prepared(sql, values)
