@@ -107,7 +107,14 @@ extension CatalogReader {
         // (stg_orders), and both before names that merely contain the words somewhere: bm25
         // alone put a task called dbt_build_marts_orders and a mart whose description cites
         // fct_orders above fct_orders itself.
-        let joined = Self.words(of: pattern).joined(separator: "_")
+        let words = Self.words(of: pattern)
+        let joined = words.joined(separator: "_")
+        // Then names in which more query words start a word ("fct user" -> fct_active_users
+        // before fct_calls_activity, whose user_id column matched: bm25's length normalisation
+        // put the long-documented users table second). Scored per match with LIKE, at most
+        // `rankAllLimit` matches, rather than by a second full-text lookup restricted to the
+        // name column, whose prefix lists can be far longer than the matches.
+        let scored = Array(words.prefix(SearchTuning.maxScoredWords))
         // The last part of the name is computed once per match (a MATERIALIZED view of the
         // matches), not once per comparison.
         var sql = """
@@ -115,10 +122,11 @@ extension CatalogReader {
                 SELECT e.id, e.kind, e.name, e.stage,
                        bm25(search, 10.0, 8.0, 4.0, 3.0, 1.5, 1.0) AS rank,
                        (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
-                       lower(substr(e.name, length(rtrim(e.name, replace(e.name, '.', ''))) + 1)) AS short
+                       lower(substr(e.name, length(rtrim(e.name, replace(e.name, '.', ''))) + 1)) AS short,
+                       \(Self.wordStarts(scored, in: Self.spaced("e.name"))) AS in_name
                 FROM search CROSS JOIN entity e ON e.num = search.rowid
                 WHERE search MATCH :pattern\(kind == nil ? "" : " AND e.kind = :kind"))
-            SELECT id, kind, name, stage, rank, is_exact, length(short) AS short_length,
+            SELECT id, kind, name, stage, rank, is_exact, min(length(short), 99) AS short_length, in_name,
                    CASE WHEN short = :joined THEN 2
                         WHEN short LIKE :startsWith ESCAPE '\\' OR short LIKE :endsWith ESCAPE '\\' THEN 1
                         ELSE 0 END AS name_tier
@@ -129,15 +137,17 @@ extension CatalogReader {
             "startsWith": Self.escapeLike(joined) + "%", "endsWith": "%\\_" + Self.escapeLike(joined),
         ]
         if let kind { args["kind"] = kind.rawValue }
+        for (i, w) in scored.enumerated() { args["w\(i)"] = "% " + Self.escapeLike(w) + "%" }
         // Within a tier, the shorter name is the closer one (stg_orders before dbt_build_marts_orders).
-        sql += " ORDER BY is_exact DESC, name_tier DESC, CASE WHEN name_tier > 0 THEN short_length END, rank, name"
-            + " LIMIT :limit"
+        sql += " ORDER BY is_exact DESC, name_tier DESC, CASE WHEN name_tier > 0 THEN short_length END, in_name DESC,"
+            + " rank, name LIMIT :limit"
         return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { row in
             let rank: Double = row["rank"]
             let tier = row["name_tier"] as Int
-            // Scores descend in result order: tiers first, then (within a tier) shorter names.
-            let boost = Double((row["is_exact"] as Int) * 10_000 + tier * 1_000)
-                - (tier > 0 ? Double(row["short_length"] as Int) * 10 : 0)
+            // Scores descend in result order: tiers first, then (within a tier) shorter names, then
+            // words in the name (at most 8), then bm25 (whose magnitude stays far below 1,000).
+            let boost = Double((row["is_exact"] as Int) * 100_000_000 + tier * 10_000_000 + (row["in_name"] as Int) * 1_000)
+                - (tier > 0 ? Double(row["short_length"] as Int) * 100_000 : 0)
             return SearchHit(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
                              name: row["name"], stage: row["stage"],
                              score: ((boost - rank) * 1000).rounded() / 1000)
@@ -180,15 +190,7 @@ extension CatalogReader {
                     """)
             }
         }
-        // Scored once per candidate: " " + name (and id) with separators as spaces, so that
-        // LIKE "% word%" means "word starts a word of the name".
-        func spaced(_ column: String) -> String {
-            "' ' || replace(replace(replace(replace(replace(\(column), '_', ' '), '.', ' '), '-', ' '), "
-                + "'/', ' '), ':', ' ')"
-        }
-        func wordHits(in column: String) -> String {
-            words.indices.map { "(\(column) LIKE :w\($0) ESCAPE '\\')" }.joined(separator: " + ")
-        }
+        func wordHits(in column: String) -> String { Self.wordStarts(words, in: column) }
         for (i, w) in words.enumerated() { args["w\(i)"] = "% " + Self.escapeLike(w) + "%" }
         let sql = """
             WITH cand(num) AS (\(candidates.joined(separator: "\n UNION "))),
@@ -196,7 +198,7 @@ extension CatalogReader {
                 SELECT e.id, e.kind, e.name, e.stage,
                        (lower(e.name) = :exact OR e.id = :exact) AS is_exact,
                        (e.name LIKE :startsLike ESCAPE '\\') AS starts,
-                       \(spaced("e.name")) AS spaced_name, \(spaced("e.id")) AS spaced_id
+                       \(Self.spaced("e.name")) AS spaced_name, \(Self.spaced("e.id")) AS spaced_id
                 FROM cand CROSS JOIN entity e ON e.num = cand.num
                 \(kind == nil ? "" : "WHERE e.kind = :kind"))
             SELECT id, kind, name, stage, is_exact, starts,
@@ -214,6 +216,19 @@ extension CatalogReader {
             return SearchHit(id: row["id"], kind: EntityKind(rawValue: row["kind"]) ?? .table,
                              name: name, stage: row["stage"], score: (score * 1000).rounded() / 1000)
         }
+    }
+
+    /// SQL for " " + the column with separators as spaces, so that LIKE "% word%" means "word
+    /// starts a word of it".
+    static func spaced(_ column: String) -> String {
+        "' ' || replace(replace(replace(replace(replace(\(column), '_', ' '), '.', ' '), '-', ' '), "
+            + "'/', ' '), ':', ' ')"
+    }
+
+    /// SQL counting the `words` that start a word of `spaced` (parameters :w0, :w1, … hold
+    /// "% word%").
+    static func wordStarts(_ words: [String], in spaced: String) -> String {
+        words.isEmpty ? "0" : "(" + words.indices.map { "(\(spaced) LIKE :w\($0) ESCAPE '\\')" }.joined(separator: " + ") + ")"
     }
 
     static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }

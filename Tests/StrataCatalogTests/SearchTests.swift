@@ -62,6 +62,43 @@ import Testing
         #expect(try ids("ord*").contains("raw.orders"))
     }
 
+    /// Every word in the name beats words found elsewhere: "fct user" means fct_active_users,
+    /// not the fact table whose user_id column matched (it came first by bm25 alone, on the
+    /// real mattermost manifest).
+    @Test func namesHoldingEveryWordComeFirst() throws {
+        let c = try Catalog()
+        try c.write { w in
+            // As in the manifest: the users table is long-winded (a long description, twenty
+            // documented columns), the calls table short with three user columns. bm25's length
+            // normalisation then put the calls table first.
+            let long = String(repeating: "Daily and monthly counts per server, with the source of each event. ", count: 8)
+            let tables: [(id: String, description: String, columns: [(String, String)])] = [
+                ("mart.fct_calls_activity", "Calls started and joined.",
+                 [("call_id", "Call."), ("user_id", "The user."), ("users_joined", "Users."), ("user_count", "Users."),
+                  ("started_at", "Start."), ("server_id", "Server."), ("duration", "Length.")]),
+                ("mart.fct_board_activity", "Boards.", [("user_id", "The user."), ("board_id", "Board.")]),
+                ("mart.fct_active_users", "Active users. " + long,
+                 (0..<20).map { ("metric_\($0)", "A measure of activity over a rolling window of days, per server. " + long) }),
+            ]
+            for t in tables {
+                try w.upsert(Entity(id: t.id, kind: .table, name: String(t.id.split(separator: ".").last!), stage: "transform",
+                                    description: t.description))
+                try w.setTable(t.id, TableDetail(platform: nil, materialization: nil,
+                                                 columns: t.columns.map { Column(name: $0.0, type: nil, description: $0.1) }))
+            }
+            for i in 0..<30 {   // other tables, so that "fct" and "user" are common words
+                try w.upsert(Entity(id: "mart.fct_other_\(i)", kind: .table, name: "fct_other_\(i)", stage: "transform",
+                                    description: i % 3 == 0 ? "Per user." : "Facts."))
+            }
+            try w.rebuildSearchIndex()
+        }
+        for q in ["fct_user", "fct user", "user fct", "fct us"] {
+            let hits = try c.read { try $0.search(q) }
+            #expect(hits.first?.id == "mart.fct_active_users", "query \(q)")
+            #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >), "query \(q)")
+        }
+    }
+
     @Test func scoresDescend() throws {
         let hits = try catalog.read { try $0.search("orders") }
         #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >))
