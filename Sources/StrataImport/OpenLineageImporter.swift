@@ -106,24 +106,21 @@ public enum OpenLineageImporter {
     /// The events of a file, or the facet names when the file is a facet example.
     static func readEvents(_ path: String) throws -> ([Event], String?) {
         let data = try ImportInput.read(path)
-        let text = String(decoding: data, as: UTF8.self)
-        let trimmed = text.drop { $0.isWhitespace }
-        if trimmed.isEmpty { throw ImportInput.problem(path, "empty file: no OpenLineage events") }
+        guard let firstByte = data.first(where: { !JSONBytes.isSpace($0) }) else {
+            throw ImportInput.problem(path, "empty file: no OpenLineage events")
+        }
         var values: [(Any, Int, String)] = []   // value, line, JSON path prefix
-        if trimmed.first == "[" {
+        if firstByte == UInt8(ascii: "[") {
             guard let list = try ImportInput.jsonObject(data, file: path) as? [Any] else {
                 throw ImportInput.problem(path, "expected a JSON array of events")
             }
             values = list.enumerated().map { ($1, 0, "[\($0)]") }
         } else {
             // NDJSON when the first line is a whole JSON value; otherwise one (pretty) event.
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let firstIndex = lines.firstIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty }!
-            let first = Data(lines[firstIndex].utf8)
-            if (try? JSONSerialization.jsonObject(with: first)) != nil {
-                for (i, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    values.append((try ImportInput.jsonObject(Data(line.utf8), file: path, line: i + 1), i + 1, ""))
-                }
+            let lines = JSONBytes.lines(data)
+            if (try? JSONSerialization.jsonObject(with: data[lines[0].range])) != nil {
+                if lines.count > 1, let events = eventsInParallel(data, lines, file: path) { return (events, nil) }
+                values = try lines.map { (try ImportInput.jsonObject(data[$0.range], file: path, line: $0.number), $0.number, "") }
             } else {
                 values = [(try ImportInput.jsonObject(data, file: path), 0, "")]
             }
@@ -133,6 +130,29 @@ public enum OpenLineageImporter {
             return ([], o.keys.sorted().joined(separator: ", "))
         }
         return (try values.map { try event($0.0, file: path, line: $0.1, at: $0.2) }, nil)
+    }
+
+    /// The events of NDJSON lines, each line parsed and read on one of the cores (its JSON tree
+    /// freed at once: an event keeps a fraction of it). nil when any line is not valid, or the
+    /// file is small: the caller then reads the lines in order, which names the first bad one.
+    static func eventsInParallel(_ data: Data, _ lines: [(range: Range<Data.Index>, number: Int)], file: String) -> [Event]? {
+        guard lines.count >= 2_000, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
+        let runs = 8
+        var parsed = [[Event]?](repeating: nil, count: runs)
+        parsed.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: runs) { k in
+                var out: [Event] = []
+                for line in lines[lines.count * k / runs ..< lines.count * (k + 1) / runs] {
+                    guard let value = try? JSONSerialization.jsonObject(with: data[line.range], options: [.fragmentsAllowed]),
+                          let e = try? event(value, file: file, line: line.number, at: "") else { return }
+                    out.append(e)
+                }
+                slots[k] = out
+            }
+        }
+        guard parsed.allSatisfy({ $0 != nil }) else { return nil }
+        return parsed.flatMap { $0! }
     }
 
     static func event(_ value: Any, file: String, line: Int, at prefix: String) throws -> Event {
