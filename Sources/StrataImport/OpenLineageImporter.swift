@@ -209,7 +209,9 @@ public enum OpenLineageImporter {
         var project: [String: String] = [:]
         var engine: [String: String] = [:]
         var isAirflow = Set<String>()
+        var namespaceOf: [String: String] = [:]   // a job's namespace in its first event
         for e in events {
+            if namespaceOf[e.jobName] == nil { namespaceOf[e.jobName] = e.jobNamespace }
             jobFacets[e.jobName, default: [:]].merge(e.jobFacets) { _, new in new }
             if let p = e.parentJob, p != e.jobName { parentOf[e.jobName] = p; parents.insert(p) }
             if let r = e.rootJob, r != e.jobName { rootOf[e.jobName] = r; parents.insert(r) }
@@ -284,7 +286,7 @@ public enum OpenLineageImporter {
                 let dag: String
                 if r == job {
                     // A job on its own: a task of a DAG named after its namespace.
-                    let ns = events.first { $0.jobName == job }?.jobNamespace ?? "openlineage"
+                    let ns = namespaceOf[job] ?? "openlineage"
                     dag = ns
                     if !standaloneDags.contains(ns) && entities[ns] == nil {
                         standaloneDags.insert(ns)
@@ -306,8 +308,13 @@ public enum OpenLineageImporter {
 
         // Datasets.
         var produced = Set<String>()
+        // What each dbt node job writes, found once (looking it up in every event for every
+        // dataset was quadratic in the events).
+        var dbtNodeOutputs: [String: Set<String>] = [:]
         for e in events { if case .task = roles[e.jobName]! { for d in e.outputs { produced.insert(datasetID(d)) } }
-                          if case .dbtNode = roles[e.jobName]! { for d in e.outputs { produced.insert(datasetID(d)) } } }
+                          if case .dbtNode = roles[e.jobName]! {
+                              for d in e.outputs { produced.insert(datasetID(d)); dbtNodeOutputs[e.jobName, default: []].insert(datasetID(d)) }
+                          } }
         func addDataset(_ d: [String: Any], job: String) -> String {
             let id = datasetID(d)
             let facets = obj(d["facets"]) ?? [:]
@@ -329,7 +336,7 @@ public enum OpenLineageImporter {
             let name = (d["name"] as? String ?? "")
             let parts = name.split(separator: ".")
             if parts.count == 3 && !name.contains("/") { e.relation = name.lowercased() }
-            if case .dbtNode(let u) = roles[job]!, (outputs(of: job, events).contains { datasetID($0) == id }) {
+            if case .dbtNode(let u) = roles[job]!, dbtNodeOutputs[job]?.contains(id) == true {
                 e.dbtUniqueID = u
                 e.entity.tool = "dbt"
             }
@@ -367,10 +374,6 @@ public enum OpenLineageImporter {
         b.runs = runs(events, roles: roles, root: root, dagID: dagID)
         b.entities = entities.values.sorted { $0.entity.id < $1.entity.id } + owners.values.sorted { $0.entity.id < $1.entity.id }
         return b
-    }
-
-    static func outputs(of job: String, _ events: [Event]) -> [[String: Any]] {
-        events.filter { $0.jobName == job }.flatMap(\.outputs)
     }
 
     static func addColumnLineage(_ e: Event, into b: inout ImportFileBatch, add: ([String: Any]) -> String) {
