@@ -186,12 +186,39 @@ public enum OpenLineageImporter {
                 guard let d = d as? [String: Any], d["namespace"] is String, d["name"] is String else {
                     throw fail("\(key)[\(i)] is missing required field namespace or name")
                 }
-                return d
+                return kept(d, datasetKeys)
             }
         }
         return Event(type: type, time: time, runID: runID, jobNamespace: ns, jobName: name,
-                     runFacets: obj(run["facets"]) ?? [:], jobFacets: obj(job["facets"]) ?? [:],
+                     runFacets: kept(obj(run["facets"]) ?? [:], runFacetKeys), jobFacets: kept(obj(job["facets"]) ?? [:], jobFacetKeys),
                      inputs: try datasets("inputs"), outputs: try datasets("outputs"))
+    }
+
+    /// What the importer reads of an event, by key, down to the levels it reads (`nil`: the whole
+    /// value). The rest is dropped as each event is read: Airflow's facets carry the DAG with every
+    /// task's settings in every event, most of a file's memory, and none of it is used.
+    final class Keys: Sendable {
+        let keys: [String: Keys?]
+        init(_ keys: [String: Keys?]) { self.keys = keys }
+    }
+    static let runFacetKeys = Keys([
+        "parent": nil, "dbt_run": nil, "processing_engine": nil, "errorMessage": nil,
+        "airflow": Keys(["dagRun": Keys(["run_id": nil]), "taskInstance": Keys(["try_number": nil])]),
+        "airflowDagRun": Keys(["dagRun": Keys(["run_id": nil])]),
+    ])
+    static let jobFacetKeys = Keys(["jobType": nil, "dbt_node": nil, "ownership": nil, "documentation": nil])
+    static let datasetKeys = Keys([
+        "namespace": nil, "name": nil,
+        "facets": Keys(["schema": nil, "documentation": nil, "ownership": nil, "columnLineage": nil]),
+    ])
+
+    static func kept(_ object: [String: Any], _ keys: Keys) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (key, sub) in keys.keys {
+            guard let value = object[key] else { continue }
+            if let sub, let inner = value as? [String: Any] { out[key] = kept(inner, sub) } else { out[key] = value }
+        }
+        return out
     }
 
     // MARK: Building the batch
