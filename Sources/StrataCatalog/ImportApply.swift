@@ -7,6 +7,15 @@ import GRDB
 /// digest, so re-importing the same file writes nothing, a newer version updates what changed,
 /// and what disappeared from that file is removed; an entity goes only when no source (of any
 /// importer or file) still has it.
+/// Where an import is, for a progress line: entities as they are written, then lineage edges
+/// and checks, the search index, and saving (commit, and the file moved into place).
+public enum ImportProgress: Equatable, Sendable {
+    case entities(done: Int, total: Int)
+    case links
+    case searchIndex
+    case saving
+}
+
 extension CatalogWriter {
     /// Lower numbers win a conflict between two sources' views of one entity.
     static func rank(_ importer: String) -> Int {
@@ -19,7 +28,7 @@ extension CatalogWriter {
     }
 
     public func apply(_ batch: ImportBatch, now: String,
-                      progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
+                      progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
         summary.countsRepeats = batch.files.count > 1
         // What the search index must re-read at the end (temporary: never in the file).
@@ -43,13 +52,17 @@ extension CatalogWriter {
         let total = batch.files.reduce(0) { $0 + $1.entities.count }
         var done = 0
         for file in batch.files {
-            try applyFile(file, now: now, summary: &summary) { n in
+            try applyFile(file, now: now, summary: &summary, progress: { n in
                 done += n
-                progress?(done, total)
-            }
+                progress?(.entities(done: done, total: total))
+            }, linking: { progress?(.links) })
         }
-        if !summary.isEmpty { try updateSearchIndex() }
+        if !summary.isEmpty {
+            progress?(.searchIndex)
+            try updateSearchIndex()
+        }
         PhaseClock.lap("search index")
+        progress?(.saving)
         return summary
     }
 
@@ -197,7 +210,7 @@ extension CatalogWriter {
     // MARK: One file
 
     private func applyFile(_ f: ImportFileBatch, now: String, summary: inout ImportSummary,
-                           progress: (Int) -> Void) throws {
+                           progress: (Int) -> Void, linking: () -> Void) throws {
         if let name = f.sourceName { try adoptEarlierFiles(named: name, by: f, summary: &summary) }
         // Resolve ids first, so edges and checks point at the merged entities.
         var idMap: [String: String] = [:]
@@ -291,6 +304,7 @@ extension CatalogWriter {
         }
 
         PhaseClock.lap("entities")
+        linking()
         // Edges whose two ends exist; then column edges, checks and runs.
         keying.wait()
         /// Entities of this file are known; others are looked up once each.

@@ -9,7 +9,7 @@ import StrataCatalog
 public enum CatalogImport {
     @discardableResult
     public static func apply(_ plan: ImportPlan, to path: String,
-                             progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportSummary {
+                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let out = URL(fileURLWithPath: path).standardizedFileURL
         let dir = out.deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -74,8 +74,16 @@ struct Import: ParsableCommand {
             plan = try AirflowImporter.plan(inputs)
         }
         PhaseClock.lap("plan")
-        let summary = try CatalogImport.apply(plan, to: path) { done, total in
-            if total >= 2000 { note("writing \(done)/\(total) entities…") }
+        // Big inputs show where the writing is; small ones are done before a line would be read.
+        let big = plan.batch.files.reduce(0) { $0 + $1.entities.count } >= 2000
+        let summary = try CatalogImport.apply(plan, to: path) { step in
+            guard big else { return }
+            switch step {
+            case .entities(let done, let total): note("writing \(done)/\(total) entities…")
+            case .links: note("writing lineage edges and checks…")
+            case .searchIndex: note("indexing for search…")
+            case .saving: note("saving \(path)…")
+            }
         }
         keptUntilExit.append(plan)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -443,6 +443,21 @@ import Testing
         #expect(try count(c, "SELECT count(*) FROM entity WHERE id = 'dbt' AND kind = 'tool'") == 1)
     }
 
+    /// The progress an import reports, in order: entities up to the total, then edges and checks,
+    /// the search index (only when something changed) and saving.
+    @Test func progressGoesThroughEveryStep() throws {
+        let dir = try makeTempDirectory("progress")
+        let c = dir + "/c.sqlite"
+        let m = try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a", "b", "c"]))
+        var steps: [ImportProgress] = []
+        try CatalogImport.apply(try DbtImporter.plan(manifest: m), to: c) { steps.append($0) }
+        let total = 3   // three models (the stages and the tool are written before)
+        #expect(steps == [.entities(done: total, total: total), .links, .searchIndex, .saving])
+        steps = []
+        try CatalogImport.apply(try DbtImporter.plan(manifest: m), to: c) { steps.append($0) }
+        #expect(steps == [.entities(done: total, total: total), .links, .saving])
+    }
+
     @Test func notACatalogTargetIsRefusedUntouched() throws {
         let dir = try makeTempDirectory("foreign")
         let target = try writeFile(dir, "notes.sqlite", "just text, not SQLite")
