@@ -14,7 +14,9 @@
 #                     Benchmarks/data/lineage-200x250-seed42.sqlite (~2.5 min, 640 MB) and its edge
 #                     list (105 MB). ~7 min. Builds the release strata into .build-release.
 #   make bench-import `strata import dbt` (release) on a generated 20,000-model manifest, wall time
-#                     and peak RSS, beside python3's json.load of the same file (IMPORT_ARGS)
+#                     and peak RSS, beside python3's json.load of the same file; then `strata import
+#                     openlineage` on 30,000 generated Airflow events beside python3 json.loads of
+#                     each line (IMPORT_ARGS; --events 0 skips that part). ~4 min.
 #   make bench-logs   log root cause vs grep -c ERROR on a generated 1 GB Airflow log, the viewer's
 #                     first screen and memory, lnav beside it (first run writes Benchmarks/data/
 #                     airflow-1024mb.log, ~1 GB). LOG_ARGS passes options (--megabytes, --runs).

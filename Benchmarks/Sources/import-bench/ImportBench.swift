@@ -5,13 +5,15 @@ import StrataImport
 
 /// `make bench-import`: how long the release `strata import dbt` takes on a generated manifest
 /// of 20,000 models (and its peak memory), next to Python's `json.load` of the same file as the
-/// floor, measured in the same run. Each command runs under `/usr/bin/time -f "%e %M"` as its own
+/// floor, measured in the same run; then `strata import openlineage` on 30,000 generated Airflow
+/// events, next to Python reading the same lines with `json.loads`. Each command runs under `/usr/bin/time -f "%e %M"` as its own
 /// process, so wall time and peak RSS are the whole program's, start to exit.
 @main
 struct ImportBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import-bench",
                                                     abstract: "Time strata import dbt on a generated 20,000-model manifest.")
     @Option(help: "Models in the generated manifest.") var models = 20_000
+    @Option(help: "Events in the generated OpenLineage file (0 skips that part).") var events = 30_000
     @Option(help: "Seed for the generator.") var seed: UInt64 = 42
     @Option(help: "Timed runs of each command (the median is reported).") var runs = 3
     @Option(name: .customLong("data"), help: ArgumentHelp("Directory for the manifest and catalogs.", valueName: "dir"))
@@ -20,7 +22,7 @@ struct ImportBench: ParsableCommand {
     var strata = "../.build/release/strata"
 
     static func main() {
-        var command = parseOrExit2()
+        let command = parseOrExit2()
         do { try command.run() } catch { exit(withError: error) }
     }
 
@@ -43,6 +45,18 @@ struct ImportBench: ParsableCommand {
         }
         let parts = line.split(separator: " ")
         return Timing(seconds: Double(parts[1]) ?? .nan, rssKB: Int(parts[2]) ?? 0)
+    }
+
+    func timingTable() -> MarkdownTable {
+        MarkdownTable(["command", "wall s (median)", "min-max s", "peak RSS MB"], rightAligned: [1, 2, 3])
+    }
+
+    /// A command's row: median wall time, the range, and the median run's peak RSS.
+    func cells(_ name: String, _ xs: [Timing]) -> [String] {
+        let m = median(xs)
+        let lo = xs.map(\.seconds).min()!, hi = xs.map(\.seconds).max()!
+        return [name, String(format: "%.2f", m.seconds), String(format: "%.2f-%.2f", lo, hi),
+                String(format: "%.0f", Double(m.rssKB) / 1024)]
     }
 
     func median(_ xs: [Timing]) -> Timing {
@@ -82,13 +96,8 @@ struct ImportBench: ParsableCommand {
         print("- manifest: `\(manifest)`, \(String(format: "%.1f", Double(size) / 1_000_000)) MB (\(generated))")
         print("- catalog after import: \(String(format: "%.1f", Double(catalogSize) / 1_000_000)) MB")
         print("- \(runs) runs of each command, alternating; median wall time (min-max), peak RSS of that run\n")
-        var table = MarkdownTable(["command", "wall s (median)", "min-max s", "peak RSS MB"], rightAligned: [1, 2, 3])
-        func row(_ name: String, _ xs: [Timing]) {
-            let m = median(xs)
-            let lo = xs.map(\.seconds).min()!, hi = xs.map(\.seconds).max()!
-            table.add([name, String(format: "%.2f", m.seconds), String(format: "%.2f-%.2f", lo, hi),
-                       String(format: "%.0f", Double(m.rssKB) / 1024)])
-        }
+        var table = timingTable()
+        func row(_ name: String, _ xs: [Timing]) { table.add(cells(name, xs)) }
         row("`python3 -c 'import json; json.load(open(F))'` (floor)", python)
         row("`strata import dbt F --catalog NEW` (into an empty catalog)", fresh)
         row("`strata import dbt F --catalog SAME` (again: nothing changes)", again)
@@ -122,5 +131,36 @@ struct ImportBench: ParsableCommand {
         let goal = median(fresh).seconds < 3
         print("Goal: under 3 s for the first import: \(goal ? "met" : "NOT met") (\(String(format: "%.2f", median(fresh).seconds)) s, "
               + String(format: "%.1f×", median(fresh).seconds / median(python).seconds) + " the json.load floor).")
+        if events > 0 { try openLineage() }
+    }
+
+    /// The OpenLineage part: no goal in the issue; measured so that changes to that importer
+    /// have numbers to stand on.
+    func openLineage() throws {
+        let file = "\(dataDir)/openlineage-\(events)-seed\(seed).ndjson"
+        var generated = "reused"
+        if !FileManager.default.fileExists(atPath: file) {
+            let (bytes, n) = try SyntheticOpenLineage.write(events: events, seed: seed, to: file + ".tmp")
+            try FileManager.default.moveItem(atPath: file + ".tmp", toPath: file)
+            generated = String(format: "generated: %d events, %.1f MB", n, Double(bytes) / 1_000_000)
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let catalog = "\(dataDir)/import-bench-ol.sqlite"
+        var python: [Timing] = [], fresh: [Timing] = [], again: [Timing] = []
+        for _ in 0..<runs {
+            python.append(try timed(["python3", "-c", "import json; [json.loads(l) for l in open('\(file)') if l.strip()]"]))
+            try? FileManager.default.removeItem(atPath: catalog)
+            fresh.append(try timed([strata, "import", "openlineage", file, "--catalog", catalog]))
+            again.append(try timed([strata, "import", "openlineage", file, "--catalog", catalog]))
+        }
+        print("\n## OpenLineage: \(events) Airflow events\n")
+        print("- events: `\(file)`, \(String(format: "%.1f", Double(size) / 1_000_000)) MB (\(generated)); DAGs of ten tasks, "
+              + "every task event carrying the whole DAG in its `airflow` facet, as Airflow's provider does")
+        print("- \(runs) runs of each command, alternating; median wall time (min-max), peak RSS of that run\n")
+        var table = timingTable()
+        table.add(cells("`python3`: `json.loads` of every line (floor)", python))
+        table.add(cells("`strata import openlineage F --catalog NEW`", fresh))
+        table.add(cells("`strata import openlineage F --catalog SAME` (again: nothing changes)", again))
+        print(table.markdown)
     }
 }
