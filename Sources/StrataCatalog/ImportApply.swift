@@ -52,11 +52,14 @@ extension CatalogWriter {
         let total = batch.files.reduce(0) { $0 + $1.entities.count }
         var done = 0
         for file in batch.files {
-            try applyFile(file, now: now, summary: &summary, progress: { n in
+            // Timing laps per phase of each file, unless there are many files (a folder of
+            // events): then one lap for all of them.
+            try applyFile(file, now: now, summary: &summary, laps: batch.files.count <= 3, progress: { n in
                 done += n
                 progress?(.entities(done: done, total: total))
             }, linking: { progress?(.links) })
         }
+        if batch.files.count > 3 { PhaseClock.lap("\(batch.files.count) files") }
         if !summary.isEmpty {
             progress?(.searchIndex)
             try updateSearchIndex()
@@ -210,7 +213,7 @@ extension CatalogWriter {
     // MARK: One file
 
     private func applyFile(_ f: ImportFileBatch, now: String, summary: inout ImportSummary,
-                           progress: (Int) -> Void, linking: () -> Void) throws {
+                           laps: Bool, progress: (Int) -> Void, linking: () -> Void) throws {
         if let name = f.sourceName { try adoptEarlierFiles(named: name, by: f, summary: &summary) }
         // Resolve ids first, so edges and checks point at the merged entities.
         var idMap: [String: String] = [:]
@@ -250,7 +253,7 @@ extension CatalogWriter {
             entities = entities.reversed().filter { unique.insert($0.entity.id).inserted }.reversed()
         }
 
-        PhaseClock.lap("ids")
+        if laps { PhaseClock.lap("ids") }
         // The file's edges, column edges and checks are keyed and sorted on another core while
         // this one writes the entities (they need the final ids, nothing from the database).
         let known = Set(entities.map(\.entity.id))
@@ -303,7 +306,7 @@ extension CatalogWriter {
             }
         }
 
-        PhaseClock.lap("entities")
+        if laps { PhaseClock.lap("entities") }
         linking()
         // Edges whose two ends exist; then column edges, checks and runs.
         keying.wait()
@@ -328,7 +331,7 @@ extension CatalogWriter {
                            arguments: [e[0], e[1], e[2]])
         })
 
-        PhaseClock.lap("edges")
+        if laps { PhaseClock.lap("edges") }
         try syncFacts(f, "column_edge", keyed.columnEdges, summary: &summary, write: { colEdges in
             var rows = RowBlock(width: 5)
             for c in colEdges {
@@ -358,7 +361,7 @@ extension CatalogWriter {
             try db.execute(sql: "DELETE FROM data_check WHERE table_id = ? AND check_id = ?", arguments: [k[0], k[1]])
         })
 
-        PhaseClock.lap("column edges, checks")
+        if laps { PhaseClock.lap("column edges, checks") }
         let runs = Keyed.sorted(f.runs.map { r in Keyed(key: r.dagID + "\u{1F}" + r.runID, value: r, digest: r.digest()) })
         try syncFacts(f, "run", runs, summary: &summary, write: { runs in for r in runs {
             let others = try String.fetchAll(db, sql: """
@@ -368,7 +371,7 @@ extension CatalogWriter {
         } }, delete: { k in
             try db.execute(sql: "DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?", arguments: [k[0], k[1]])
         })
-        PhaseClock.lap("runs")
+        if laps { PhaseClock.lap("runs") }
     }
 
     /// Writes facts whose digest changed (`write` gets their values, in key order), removes the
