@@ -255,12 +255,17 @@ extension CatalogWriter {
 
         if laps { PhaseClock.lap("ids") }
         // The file's edges, column edges and checks are keyed and sorted on another core while
-        // this one writes the entities (they need the final ids, nothing from the database).
+        // this one writes the entities (they need the final ids, nothing from the database); a
+        // small file's here, where handing them over would cost more than the work.
         let known = Set(entities.map(\.entity.id))
         let keying = DispatchGroup()
         nonisolated(unsafe) var keyed = KeyedFacts()
-        DispatchQueue.global(qos: .userInitiated).async(group: keying) { [idMap] in
+        if f.edges.count + f.columnEdges.count + f.checks.count < 1_000 {
             keyed = KeyedFacts(f, idMap: idMap, known: known)
+        } else {
+            DispatchQueue.global(qos: .userInitiated).async(group: keying) { [idMap] in
+                keyed = KeyedFacts(f, idMap: idMap, known: known)
+            }
         }
         defer { keying.wait() }
 
