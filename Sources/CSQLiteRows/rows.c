@@ -5,10 +5,15 @@
 
 const char *const strata_rows_pointer_type = "strata_rows";
 
-/* Column STRATA_ROWS_MAX_WIDTH is the hidden argument column "data". */
-typedef struct {
-    sqlite3_vtab base;
-} rows_vtab;
+/* Column STRATA_ROWS_MAX_WIDTH is the hidden argument column "data". The table itself holds
+ * nothing (a plain sqlite3_vtab); a cursor holds the rows and where it is in them. */
+
+/* sqlite3_malloc'ed and zeroed, as SQLite expects its vtab and cursor structs. */
+static void *zeroed(size_t size) {
+    void *p = sqlite3_malloc((int)size);
+    if (p) memset(p, 0, size);
+    return p;
+}
 
 typedef struct {
     sqlite3_vtab_cursor base;
@@ -28,10 +33,9 @@ static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     strcat(sql, "data HIDDEN)");
     int rc = sqlite3_declare_vtab(db, sql);
     if (rc != SQLITE_OK) return rc;
-    rows_vtab *v = sqlite3_malloc(sizeof *v);
+    sqlite3_vtab *v = zeroed(sizeof *v);
     if (!v) return SQLITE_NOMEM;
-    memset(v, 0, sizeof *v);
-    *out = &v->base;
+    *out = v;
     return SQLITE_OK;
 }
 
@@ -59,9 +63,8 @@ static int rows_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
 
 static int rows_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {
     (void)v;
-    rows_cursor *c = sqlite3_malloc(sizeof *c);
+    rows_cursor *c = zeroed(sizeof *c);
     if (!c) return SQLITE_NOMEM;
-    memset(c, 0, sizeof *c);
     *out = &c->base;
     return SQLITE_OK;
 }

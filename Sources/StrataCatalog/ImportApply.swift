@@ -1,12 +1,6 @@
 import Foundation
 import GRDB
 
-/// Merges importer output into a catalog (call inside `Catalog.write`: one transaction).
-///
-/// Each input file is a source. What a file contributes is remembered in `import_fact` with a
-/// digest, so re-importing the same file writes nothing, a newer version updates what changed,
-/// and what disappeared from that file is removed; an entity goes only when no source (of any
-/// importer or file) still has it.
 /// Where an import is, for a progress line: entities as they are written, then lineage edges
 /// and checks, the search index, and saving (commit, and the file moved into place).
 public enum ImportProgress: Equatable, Sendable {
@@ -16,6 +10,12 @@ public enum ImportProgress: Equatable, Sendable {
     case saving
 }
 
+/// Merges importer output into a catalog (call inside `Catalog.write`: one transaction).
+///
+/// Each input file is a source. What a file contributes is remembered in `import_fact` with a
+/// digest, so re-importing the same file writes nothing, a newer version updates what changed,
+/// and what disappeared from that file is removed; an entity goes only when no source (of any
+/// importer or file) still has it.
 extension CatalogWriter {
     /// Lower numbers win a conflict between two sources' views of one entity.
     static func rank(_ importer: String) -> Int {
@@ -70,7 +70,7 @@ extension CatalogWriter {
     }
 
     private func touch(_ id: String) throws {
-        try RowWriter(db: db).execute("INSERT OR IGNORE INTO import_touched(id) VALUES (?)", .text(id))
+        try RowWriter(db: db).execute("INSERT OR IGNORE INTO import_touched(id) VALUES (?)", id)
     }
 
     /// Re-indexes only the entities this import wrote or removed (and those owned by a written
@@ -89,12 +89,12 @@ extension CatalogWriter {
     }
 
     func exists(_ id: String) throws -> Bool {
-        try RowWriter(db: db).text("SELECT 1 FROM entity WHERE id = ?", .text(id)) != nil
+        try RowWriter(db: db).text("SELECT 1 FROM entity WHERE id = ?", id) != nil
     }
 
     private func oldFacts(_ importer: String, _ file: String, _ fact: String) throws -> [String: String] {
         try RowWriter(db: db).pairs("SELECT key, digest FROM import_fact WHERE importer = ? AND file = ? AND fact = ?",
-                                    .text(importer), .text(file), .text(fact))
+                                    importer, file, fact)
     }
 
     private func putFact(_ importer: String, _ file: String, _ fact: String, _ key: String, _ digest: String) throws {
@@ -172,7 +172,7 @@ extension CatalogWriter {
     private func adoptDbtID(_ id: String, relation: String?) throws {
         guard let relation, try !exists(id) else { return }
         guard let old = try RowWriter(db: db).text("SELECT id FROM data_table WHERE relation = ? AND id <> ? LIMIT 1",
-                                                    .text(relation), .text(id)) else { return }
+                                                    relation, id) else { return }
         try renameEntity(old, to: id)
     }
 
@@ -226,13 +226,12 @@ extension CatalogWriter {
             guard seen.insert(id).inserted else { continue }
             entities.append(e)
         }
-        func map(_ id: String) -> String { idMap[id] ?? id }
 
         // Ids are unique across kinds: an owner named like an existing tool or table (Airflow's
         // default owner `airflow`, say) becomes `team.airflow` / `person.x`, and what it owns
         // follows.
         func kindOf(_ id: String) throws -> String? {
-            try RowWriter(db: db).text("SELECT kind FROM entity WHERE id = ?", .text(id))
+            try RowWriter(db: db).text("SELECT kind FROM entity WHERE id = ?", id)
         }
         var ownerMap: [String: String] = [:]
         let batchKinds = Dictionary(entities.map { ($0.entity.id, $0.entity.kind) }, uniquingKeysWith: { a, _ in a })
@@ -319,8 +318,7 @@ extension CatalogWriter {
         var lookedUp: [String: Bool] = [:]
         func exists(_ ids: [String]) throws -> Bool {
             for id in ids {
-                if let found = lookedUp[id] { if !found { return false } else { continue } }
-                let found = try self.exists(id)
+                let found = try lookedUp[id] ?? self.exists(id)
                 lookedUp[id] = found
                 if !found { return false }
             }
@@ -438,8 +436,9 @@ extension CatalogWriter {
         rows.entity.add(e.id); rows.entity.add(e.kind.rawValue); rows.entity.add(e.name); rows.entity.add(e.stage)
         rows.entity.add(e.owner); rows.entity.add(e.tool); rows.entity.add(e.description); rows.entity.add(Self.joinList(e.tags))
         if let t = imported.table {
-            rows.table[fillOnly ? 1 : 0].add(e.id); rows.table[fillOnly ? 1 : 0].add(t.platform)
-            rows.table[fillOnly ? 1 : 0].add(t.materialization); rows.table[fillOnly ? 1 : 0].add(imported.relation)
+            let block = fillOnly ? 1 : 0
+            rows.table[block].add(e.id); rows.table[block].add(t.platform)
+            rows.table[block].add(t.materialization); rows.table[block].add(imported.relation)
             let current = existed ? try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM table_column WHERE table_id = ?"),
                                                      arguments: [e.id]) ?? 0 : 0
             if !t.columns.isEmpty && (!fillOnly || current == 0) {

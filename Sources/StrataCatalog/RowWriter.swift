@@ -2,39 +2,30 @@ import GRDB
 import GRDBSQLite
 import CSQLiteRows
 
-/// Runs a cached statement with text, integer and null arguments straight through SQLite's C
-/// API. GRDB's `execute(arguments:)` first boxes every value into a `StatementArguments` array
+/// Runs a cached statement with text and null arguments straight through SQLite's C API (the
+/// import's many rows go through `RowBlock` and `insert` below). GRDB's `execute(arguments:)` first boxes every value into a `StatementArguments` array
 /// of existentials; an import of a 20,000-model manifest writes about 600,000 rows, and that
 /// boxing and unboxing was about a third of the time spent writing them. Only for the import's
 /// hot statements, inside a `Catalog.write` transaction (no GRDB observation is in play there).
 struct RowWriter {
     let db: Database
 
-    /// One value to bind.
-    enum Value {
-        case text(String?)
-        case int(Int)
-        case bool(Bool)
-    }
-
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Binds `values` to `?1…?N` of the statement for `sql` (prepared once per connection).
-    private func prepared(_ sql: String, _ values: [Value]) throws -> OpaquePointer {
+    private func prepared(_ sql: String, _ values: [String?]) throws -> OpaquePointer {
         let statement = try db.cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        for (i, v) in values.enumerated() {
+        for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
-            switch v {
-            case .text(let s?):
+            if let s = value {
                 // With its byte length: a text may hold NUL characters (JSON's \u0000).
                 let length = Int32(s.utf8.count)
                 rc = s.withCString { sqlite3_bind_text(handle, index, $0, length, Self.transient) }
-            case .text(nil): rc = sqlite3_bind_null(handle, index)
-            case .int(let n): rc = sqlite3_bind_int64(handle, index, Int64(n))
-            case .bool(let b): rc = sqlite3_bind_int64(handle, index, b ? 1 : 0)
+            } else {
+                rc = sqlite3_bind_null(handle, index)
             }
             guard rc == SQLITE_OK else { throw error(rc, sql) }
         }
@@ -46,7 +37,7 @@ struct RowWriter {
     }
 
     /// Executes a statement that returns no rows.
-    func execute(_ sql: String, _ values: Value...) throws {
+    func execute(_ sql: String, _ values: String?...) throws {
         let handle = try prepared(sql, values)
         defer { sqlite3_reset(handle) }
         var rc = sqlite3_step(handle)
@@ -56,7 +47,7 @@ struct RowWriter {
 
     /// The first two columns of every row, as a dictionary of texts (a later row wins a repeated
     /// key; NULL reads as ""). Read straight from SQLite: a re-import reads 117,000 facts.
-    func pairs(_ sql: String, _ values: Value...) throws -> [String: String] {
+    func pairs(_ sql: String, _ values: String?...) throws -> [String: String] {
         let handle = try prepared(sql, values)
         defer { sqlite3_reset(handle) }
         func text(_ column: Int32) -> String {
@@ -74,7 +65,7 @@ struct RowWriter {
     }
 
     /// The first column of the first row, as text (nil when there is no row or it is NULL).
-    func text(_ sql: String, _ values: Value...) throws -> String? {
+    func text(_ sql: String, _ values: String?...) throws -> String? {
         let handle = try prepared(sql, values)
         defer { sqlite3_reset(handle) }
         let rc = sqlite3_step(handle)

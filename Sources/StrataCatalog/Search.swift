@@ -190,7 +190,6 @@ extension CatalogReader {
                     """)
             }
         }
-        func wordHits(in column: String) -> String { Self.wordStarts(words, in: column) }
         for (i, w) in words.enumerated() { args["w\(i)"] = "% " + Self.escapeLike(w) + "%" }
         let sql = """
             WITH cand(num) AS (\(candidates.joined(separator: "\n UNION "))),
@@ -202,7 +201,7 @@ extension CatalogReader {
                 FROM cand CROSS JOIN entity e ON e.num = cand.num
                 \(kind == nil ? "" : "WHERE e.kind = :kind"))
             SELECT id, kind, name, stage, is_exact, starts,
-                   10 * (\(wordHits(in: "spaced_name"))) + 8 * (\(wordHits(in: "spaced_id"))) AS word_hits
+                   10 * \(Self.wordStarts(words, in: "spaced_name")) + 8 * \(Self.wordStarts(words, in: "spaced_id")) AS word_hits
             FROM picked
             ORDER BY is_exact DESC, starts DESC, word_hits DESC, length(name), name, id
             LIMIT :limit

@@ -184,26 +184,21 @@ public enum DbtImporter {
         StandardStages.ensure(["load", "transform", "orchestrate", "serve"], into: &plan)
         KnownTools.ensure("dbt", into: &plan)
 
-        var groupOwners: [String: ImportedEntity] = [:]
-        for g in (m.groups ?? [:]).values {
-            if let o = Owners.entity(name: g.owner?.name, email: g.owner?.email, type: .team) { groupOwners[g.name] = o }
+        let groupOwner: [String: ImportedEntity] = (m.groups ?? [:]).values.reduce(into: [:]) { owners, g in
+            if let o = Owners.entity(name: g.owner?.name, email: g.owner?.email, type: .team) { owners[g.name] = o }
         }
         // Models, seeds, snapshots and sources become tables, on every core: the manifest's ids
         // sorted (it keys its nodes by unique_id; sorting nodes instead copied a whole node per
         // comparison) and cut into runs converted side by side, then joined in order.
-        let groupOwner = groupOwners
         let ids = m.nodes.keys.sorted().map { ($0, false) } + (m.sources ?? [:]).keys.sorted().map { ($0, true) }
         let runs = ids.count >= 4000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 8 : 1
-        var converted = [ConvertedNodes](repeating: ConvertedNodes(), count: runs)
-        converted.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: runs) { k in
-                let range = ids.count * k / runs ..< ids.count * (k + 1) / runs
-                for (id, isSource) in ids[range] {
-                    guard let n = isSource ? m.sources?[id] : m.nodes[id] else { continue }
-                    out[k].add(n, platform: platform, columnOrder: order[n.unique_id], groupOwner: groupOwner)
-                }
+        let converted = Parallel.slices(ids, runs: runs) { slice in
+            var part = ConvertedNodes()
+            for (id, isSource) in slice {
+                guard let n = isSource ? m.sources?[id] : m.nodes[id] else { continue }
+                part.add(n, platform: platform, columnOrder: order[n.unique_id], groupOwner: groupOwner)
             }
+            return part
         }
         var owners: [String: ImportedEntity] = [:]
         for part in converted {
@@ -213,15 +208,8 @@ public enum DbtImporter {
         }
         let tables = Set(batch.entities.map(\.entity.id))
         // Tests become checks once every table is known, on every core as well.
-        var checks = [[DataCheck]](repeating: [], count: runs)
-        checks.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            converted.withUnsafeBufferPointer { parts in
-                nonisolated(unsafe) let parts = parts
-                DispatchQueue.concurrentPerform(iterations: runs) { k in
-                    for t in parts[k].tests { out[k] += Self.checks(of: t, tables: tables) }
-                }
-            }
+        let checks = Parallel.slices(converted, runs: runs) { parts in
+            parts.flatMap { part in part.tests.flatMap { Self.checks(of: $0, tables: tables) } }
         }
         batch.checks = Array(checks.joined())
         for x in (m.exposures ?? [:]).values.sorted(by: { $0.unique_id < $1.unique_id }) {

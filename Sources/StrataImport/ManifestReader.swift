@@ -49,25 +49,17 @@ struct ManifestReader {
         guard let split = DbtImporter.splitNodes(data), !split.entries.isEmpty else { return nil }
         return data.withUnsafeBytes { raw -> Manifest? in
             let bytes = raw.bindMemory(to: UInt8.self)
-            let n = min(parts, split.entries.count)
-            let per = (split.entries.count + n - 1) / n
-            // Each worker fills its own slot of a buffer allocated up front (not a shared array,
-            // whose every write would check its uniqueness from several threads).
-            var parts = [[(String, Node)]?](repeating: nil, count: n)
             nonisolated(unsafe) let buffer = bytes
             let entries = split.entries
-            parts.withUnsafeMutableBufferPointer { slots in
-                nonisolated(unsafe) let slots = slots
-                DispatchQueue.concurrentPerform(iterations: n) { k in
-                    var out: [(String, Node)] = []
-                    var r = ManifestReader(b: buffer)
-                    for e in entries[min(entries.count, k * per)..<min(entries.count, (k + 1) * per)] {
-                        r.i = e.lowerBound
-                        guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound, !r.duplicateKey else { return }
-                        out.append((key, node))
-                    }
-                    slots[k] = out
+            let parts = Parallel.slices(entries, runs: min(parts, entries.count)) { slice -> [(String, Node)]? in
+                var out: [(String, Node)] = []
+                var r = ManifestReader(b: buffer)
+                for e in slice {
+                    r.i = e.lowerBound
+                    guard let key = try? r.entryKey(), let node = try? r.node(), r.i == e.upperBound, !r.duplicateKey else { return nil }
+                    out.append((key, node))
                 }
+                return out
             }
             var nodes: [String: Node] = [:]
             nodes.reserveCapacity(entries.count)

@@ -137,19 +137,14 @@ public enum OpenLineageImporter {
     /// file is small: the caller then reads the lines in order, which names the first bad one.
     static func eventsInParallel(_ data: Data, _ lines: [(range: Range<Data.Index>, number: Int)], file: String) -> [Event]? {
         guard lines.count >= 2_000, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
-        let runs = 8
-        var parsed = [[Event]?](repeating: nil, count: runs)
-        parsed.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: runs) { k in
-                var out: [Event] = []
-                for line in lines[lines.count * k / runs ..< lines.count * (k + 1) / runs] {
-                    guard let value = try? JSONSerialization.jsonObject(with: data[line.range], options: [.fragmentsAllowed]),
-                          let e = try? event(value, file: file, line: line.number, at: "") else { return }
-                    out.append(e)
-                }
-                slots[k] = out
+        let parsed = Parallel.slices(lines, runs: 8) { slice -> [Event]? in
+            var out: [Event] = []
+            for line in slice {
+                guard let value = try? JSONSerialization.jsonObject(with: data[line.range], options: [.fragmentsAllowed]),
+                      let e = try? event(value, file: file, line: line.number, at: "") else { return nil }
+                out.append(e)
             }
+            return out
         }
         guard parsed.allSatisfy({ $0 != nil }) else { return nil }
         return parsed.flatMap { $0! }
