@@ -9,7 +9,7 @@ public enum SyntheticOpenLineage {
     public static func write(events wanted: Int, seed: UInt64, to path: String) throws -> (bytes: Int, events: Int) {
         var rng = SplitMix64(seed: seed)
         let dags = 50, tasksPerDag = 10
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let out = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
         defer { try? out.close() }
         var buffer = Data()

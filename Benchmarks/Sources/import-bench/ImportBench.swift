@@ -47,6 +47,20 @@ struct ImportBench: ParsableCommand {
         return Timing(seconds: Double(parts[1]) ?? .nan, rssKB: Int(parts[2]) ?? 0)
     }
 
+    /// `runs` rounds of: the Python floor, `strata import KIND INPUT` into a fresh catalog, and
+    /// the same import again (nothing changes).
+    func alternate(floor: String, kind: String, input: String, catalog: String) throws
+        -> (floor: [Timing], fresh: [Timing], again: [Timing]) {
+        var python: [Timing] = [], fresh: [Timing] = [], again: [Timing] = []
+        for _ in 0..<runs {
+            python.append(try timed(["python3", "-c", floor]))
+            try? FileManager.default.removeItem(atPath: catalog)
+            fresh.append(try timed([strata, "import", kind, input, "--catalog", catalog]))
+            again.append(try timed([strata, "import", kind, input, "--catalog", catalog]))
+        }
+        return (python, fresh, again)
+    }
+
     func timingTable() -> MarkdownTable {
         MarkdownTable(["command", "wall s (median)", "min-max s", "peak RSS MB"], rightAligned: [1, 2, 3])
     }
@@ -82,13 +96,8 @@ struct ImportBench: ParsableCommand {
         let size = (try FileManager.default.attributesOfItem(atPath: manifest)[.size] as? Int) ?? 0
         let catalog = "\(dataDir)/import-bench.sqlite"
 
-        var python: [Timing] = [], fresh: [Timing] = [], again: [Timing] = []
-        for _ in 0..<runs {
-            python.append(try timed(["python3", "-c", "import json; json.load(open('\(manifest)'))"]))
-            try? FileManager.default.removeItem(atPath: catalog)
-            fresh.append(try timed([strata, "import", "dbt", manifest, "--catalog", catalog]))
-            again.append(try timed([strata, "import", "dbt", manifest, "--catalog", catalog]))
-        }
+        let (python, fresh, again) = try alternate(floor: "import json; json.load(open('\(manifest)'))",
+                                                   kind: "dbt", input: manifest, catalog: catalog)
         let catalogSize = (try FileManager.default.attributesOfItem(atPath: catalog)[.size] as? Int) ?? 0
 
         print("# Import benchmark: dbt manifest of \(models) models\n")
@@ -146,13 +155,8 @@ struct ImportBench: ParsableCommand {
         }
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let catalog = "\(dataDir)/import-bench-ol.sqlite"
-        var python: [Timing] = [], fresh: [Timing] = [], again: [Timing] = []
-        for _ in 0..<runs {
-            python.append(try timed(["python3", "-c", "import json; [json.loads(l) for l in open('\(file)') if l.strip()]"]))
-            try? FileManager.default.removeItem(atPath: catalog)
-            fresh.append(try timed([strata, "import", "openlineage", file, "--catalog", catalog]))
-            again.append(try timed([strata, "import", "openlineage", file, "--catalog", catalog]))
-        }
+        let (python, fresh, again) = try alternate(floor: "import json; [json.loads(l) for l in open('\(file)') if l.strip()]",
+                                                   kind: "openlineage", input: file, catalog: catalog)
         print("\n## OpenLineage: \(events) Airflow events\n")
         print("- events: `\(file)`, \(String(format: "%.1f", Double(size) / 1_000_000)) MB (\(generated)); DAGs of ten tasks, "
               + "every task event carrying the whole DAG in its `airflow` facet, as Airflow's provider does")
