@@ -6,6 +6,7 @@ import StrataYAML
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Compile a catalog folder into a SQLite catalog file.",
         discussion: """
             The file is written atomically: on any problem nothing is written and an existing \
@@ -44,6 +45,7 @@ struct Build: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate a catalog folder without writing anything.",
         discussion: """
             Reports every problem at once as FILE:LINE: message: YAML syntax, unknown keys, \

@@ -5,6 +5,7 @@ import StrataImport
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Bring a real stack in: dbt artifacts, OpenLineage events, Airflow API responses and logs.",
         discussion: """
             KIND is dbt (manifest.json or .json.gz, v7-v12; --run-results and --log add a run), \

@@ -5,6 +5,7 @@ import StrataLineage
 
 struct Lineage: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lineage",
         abstract: "Select nodes with dbt's graph operators and print them with the edges between them.",
         discussion: """
             Selectors work as in dbt: +x (x and everything upstream), x+ (downstream), 2+x and x+1 \

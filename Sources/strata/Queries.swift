@@ -3,7 +3,7 @@ import Foundation
 import StrataCatalog
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Count what the catalog holds, by kind.")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count what the catalog holds, by kind.")
     @OptionGroup var options: CatalogOptions
     @OptionGroup var out: OutputOptions
 
@@ -17,6 +17,7 @@ struct Stats: ParsableCommand {
 
 struct Stages: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stages",
         abstract: "The stack map: ELT stages in order, each with its tools.")
     @OptionGroup var options: CatalogOptions
     @OptionGroup var out: OutputOptions
@@ -46,6 +47,7 @@ struct Stages: ParsableCommand {
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search names, ids, descriptions, columns, tags and owners; best matches first.",
         discussion: "Every word must match the start of a word (so `ord cust` finds dim_customers' orders columns). Punctuation and operators are plain text.")
     @Argument(help: "What to look for.") var query: String
@@ -74,6 +76,7 @@ extension EntityKind: ExpressibleByArgument {}
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Everything about one entity: description, owner, columns, lineage neighbours, latest runs.")
     @Argument(help: "The entity's id (see `strata search`).") var id: String
     @Option(help: "How many latest runs to show.") var runs = 5
@@ -190,6 +193,7 @@ struct Show: ParsableCommand {
 
 struct Owners: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "owners",
         abstract: "Who to ask about something: the owning team and people, contact, on-call, and what else they own.")
     @Argument(help: "Any entity's id, or a team's or person's.") var id: String
     @OptionGroup var options: CatalogOptions
