@@ -88,6 +88,19 @@ extension Catalog {
         return try rebuildLineageCache().cycleCandidates
     }
 
+    /// Runs `body` with a function that answers one node's direct neighbours (duplicates by
+    /// source kept, as in the arrays) from the edge indexes: `edge_to` upstream, the primary
+    /// key downstream. A small closure is cheaper this way than reading the arrays, and it
+    /// reads the edges themselves, so it needs no `lineage_cache` at all.
+    public func probingLineage<T>(upstream: Bool, _ body: (_ neighbors: (Int32) throws -> [Int32]) throws -> T) throws -> T {
+        try db.read { db in
+            let statement = try db.cachedStatement(sql: upstream
+                ? "SELECT f.num FROM entity t JOIN edge e ON e.to_id = t.id JOIN entity f ON f.id = e.from_id WHERE t.num = ?"
+                : "SELECT t.num FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id WHERE f.num = ?")
+            return try body { num in try Int32.fetchAll(statement, arguments: [Int64(num)]) }
+        }
+    }
+
     private func rebuildLineageCache() throws -> (arrays: LineageArrays, cycleCandidates: [Int32]) {
         let built = try db.read { try LineageCacheCodec.build($0) }
         let candidates = LineageCacheCodec.cycleCandidates(built)

@@ -23,6 +23,9 @@ public final class LineageGraph: @unchecked Sendable {
     private let loadNames: () throws -> [String]
     private let loadSources: (LineageDirection) throws -> [UInt8]
     private let loadCycleCandidates: () throws -> [Int32]
+    /// Runs a walk with a node's neighbours read from the catalog's edge indexes (nil for a
+    /// graph over arrays already in memory).
+    private let probe: ((LineageDirection, (_ neighbors: (Int32) throws -> [Int32]) throws -> Reach?) throws -> Reach?)?
     private var upstreamSources: [UInt8]?
     private var downstreamSources: [UInt8]?
     private var upstreamRows: AdjacencyRows?
@@ -38,6 +41,7 @@ public final class LineageGraph: @unchecked Sendable {
         loadNames = { try catalog.lineageSourceNames() }
         loadSources = { try catalog.lineageEdgeSources(upstream: $0 == .upstream) }
         loadCycleCandidates = { try catalog.lineageCycleCandidates() }
+        probe = { direction, walk in try catalog.probingLineage(upstream: direction == .upstream, walk) }
     }
 
     /// A graph over arrays already in memory.
@@ -47,6 +51,7 @@ public final class LineageGraph: @unchecked Sendable {
         loadSources = { $0 == .upstream ? arrays.upstream.sources : arrays.downstream.sources }
         let all = (0..<Int32(arrays.nodeCount)).map { $0 }
         loadCycleCandidates = { cycleCandidates ?? all }
+        probe = nil
     }
 
     public func rows(_ direction: LineageDirection) throws -> AdjacencyRows {
@@ -106,9 +111,23 @@ public final class LineageGraph: @unchecked Sendable {
         return stamp
     }
 
+    /// How many nodes a walk may reach through the edge indexes before it gives up and reads
+    /// the direction's arrays instead. Reading the upstream arrays of a million edges costs about
+    /// as much as 1,000 probes (BENCHMARKS.md, "Small closures from the edge index"); a closure of
+    /// a few dozen nodes, the common question, costs a few dozen.
+    public static let probeBudget = 256
+
     /// Breadth-first walk from `seeds` (depth 0) up to `maxDepth` edges (nil: no limit).
-    /// Every node is reached once, so cycles end the walk instead of looping it.
+    /// Every node is reached once, so cycles end the walk instead of looping it. Until the
+    /// direction's arrays are loaded, a walk first tries the edge indexes (see `probeBudget`);
+    /// both ways reach the same nodes at the same depths.
     public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) throws -> Reach {
+        if let probe, (direction == .upstream ? upstreamRows : downstreamRows) == nil,
+           let reach = try probe(direction, { neighbors in
+               try Self.walk(from: seeds, maxDepth: maxDepth, budget: Self.probeBudget, neighbors: neighbors)
+           }) {
+            return reach
+        }
         let r = try rows(direction)
         let mark = nextStamp()
         var reach = Reach()
@@ -138,6 +157,29 @@ public final class LineageGraph: @unchecked Sendable {
             }
         }
         return reach
+    }
+
+    /// The same walk over any neighbour function; nil once it would reach more than `budget`
+    /// nodes.
+    static func walk(from seeds: [Int32], maxDepth: Int?, budget: Int,
+                     neighbors: (Int32) throws -> [Int32]) rethrows -> Reach? {
+        let limit = Int32(clamping: maxDepth ?? Int(Int32.max))
+        var seen = Set<Int32>()
+        var reach = Reach()
+        for s in seeds where s >= 0 && seen.insert(s).inserted {
+            reach.nodes.append(s); reach.depths.append(0)
+        }
+        var head = 0
+        while head < reach.nodes.count {
+            if reach.nodes.count > budget { return nil }
+            let node = reach.nodes[head], depth = reach.depths[head]
+            head += 1
+            if depth >= limit { continue }
+            for t in try neighbors(node) where seen.insert(t).inserted {
+                reach.nodes.append(t); reach.depths.append(depth + 1)
+            }
+        }
+        return reach.nodes.count > budget ? nil : reach
     }
 
     /// Counts of direct and of all neighbours of a node in one direction (all: the closure

@@ -280,6 +280,78 @@ func lineageCatalog() throws -> Catalog {
     }
 }
 
+/// A walk answered from the edge indexes must equal the walk over the arrays: same nodes, same
+/// depths, for every node, both ways, at every depth limit, on a graph with cycles, self-loops,
+/// edges asserted twice and entities without edges.
+@Suite struct ProbedWalkTests {
+    /// 600 tables in 30 layers; each reads 1-3 tables of the two layers before (seeded), some edges
+    /// twice (another source), three cycles and a self-loop.
+    static func layeredCatalog() throws -> Catalog {
+        let catalog = try Catalog()
+        var seed: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        try catalog.write { w in
+            for i in 0..<600 { try w.upsert(Entity(id: "t\(i)", kind: .table, name: "t\(i)")) }
+            for i in 20..<600 {
+                for _ in 0...next(3) {
+                    let layer = i - i % 20
+                    let from = max(0, layer - 40) + next(min(40, layer))
+                    try w.addEdge(Edge(from: "t\(from)", to: "t\(i)", source: .declared))
+                    if next(5) == 0 { try w.addEdge(Edge(from: "t\(from)", to: "t\(i)", source: .openlineage)) }
+                }
+            }
+            for (a, b) in [(590, 10), (300, 250), (41, 40)] {
+                try w.addEdge(Edge(from: "t\(a)", to: "t\(b)", source: .airflow))
+            }
+            try w.addEdge(Edge(from: "t77", to: "t77", source: .declared))
+        }
+        return catalog
+    }
+
+    static func depths(_ r: Reach) -> [Int32: Int32] {
+        Dictionary(zip(r.nodes, r.depths), uniquingKeysWith: { _, _ in -1 })
+    }
+
+    @Test func probesReachWhatTheArraysReach() throws {
+        for catalog in [try lineageCatalog(), try Self.layeredCatalog()] {
+            let arrays = LineageGraph(try catalog.lineageArrays())
+            let nodes = try catalog.read { try $0.lineageIDs() }.map(\.num)
+            for direction in [LineageDirection.upstream, .downstream] {
+                for limit in [nil, 0, 1, 3] as [Int?] {
+                    for node in nodes {
+                        let probed = try catalog.probingLineage(upstream: direction == .upstream) { neighbors in
+                            try LineageGraph.walk(from: [node], maxDepth: limit, budget: .max, neighbors: neighbors)
+                        }
+                        let expected = try arrays.walk(from: [node], direction, maxDepth: limit)
+                        #expect(probed.map(Self.depths) == Self.depths(expected), "node \(node) \(direction) \(String(describing: limit))")
+                        #expect(probed?.count == expected.count)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aWalkPastTheBudgetReadsTheArraysAndAnswersTheSame() throws {
+        let catalog = try Self.layeredCatalog()
+        let arrays = LineageGraph(try catalog.lineageArrays())
+        let last = try catalog.read { try $0.lineageNum(ofID: "t599") }!
+        let expected = try arrays.walk(from: [last], .upstream)
+        #expect(expected.count > LineageGraph.probeBudget)
+        let probedFirst = try catalog.probingLineage(upstream: true) { neighbors in
+            try LineageGraph.walk(from: [last], maxDepth: nil, budget: LineageGraph.probeBudget, neighbors: neighbors)
+        }
+        #expect(probedFirst == nil)
+        let graph = LineageGraph(catalog: catalog)
+        #expect(Self.depths(try graph.walk(from: [last], .upstream)) == Self.depths(expected))
+        // Seeds alone can exceed the budget.
+        let many = try catalog.read { try $0.lineageIDs() }.map(\.num)
+        #expect(try Set(LineageGraph(catalog: catalog).walk(from: many, .downstream, maxDepth: 0).nodes) == Set(many))
+    }
+}
+
 @Suite struct DbtMatchingRuleTests {
     @Test func fqnRule() {
         let fqn = ["jaffle_shop", "staging", "stg_orders"]
