@@ -82,10 +82,7 @@ extension Catalog {
     /// upstream, then every node without a downstream, repeatedly). Usually empty: a
     /// selection checks only its members among these for cycles.
     public func lineageCycleCandidates() throws -> [Int32] {
-        if let data = try db.read({ try LineageCacheCodec.loadData($0, "cycle.candidates") }) {
-            return LineageCacheCodec.int32s(data)
-        }
-        return try rebuildLineageCache().cycleCandidates
+        try storedLineageCycleCandidates() ?? rebuildLineageCache().cycleCandidates
     }
 
     /// Runs `body` with a function that answers one node's direct neighbours (duplicates by
@@ -99,6 +96,11 @@ extension Catalog {
                 : "SELECT t.num FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id WHERE f.num = ?")
             return try body { num in try Int32.fetchAll(statement, arguments: [Int64(num)]) }
         }
+    }
+
+    /// The cycle candidates when `lineage_cache` holds them, without building it when not.
+    public func storedLineageCycleCandidates() throws -> [Int32]? {
+        try db.read { try LineageCacheCodec.loadData($0, "cycle.candidates") }.map(LineageCacheCodec.int32s)
     }
 
     private func rebuildLineageCache() throws -> (arrays: LineageArrays, cycleCandidates: [Int32]) {

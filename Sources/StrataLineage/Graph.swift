@@ -23,9 +23,10 @@ public final class LineageGraph: @unchecked Sendable {
     private let loadNames: () throws -> [String]
     private let loadSources: (LineageDirection) throws -> [UInt8]
     private let loadCycleCandidates: () throws -> [Int32]
-    /// Runs a walk with a node's neighbours read from the catalog's edge indexes (nil for a
-    /// graph over arrays already in memory).
-    private let probe: ((LineageDirection, (_ neighbors: (Int32) throws -> [Int32]) throws -> Reach?) throws -> Reach?)?
+    private let loadStoredCycleCandidates: () throws -> [Int32]?
+    /// Where small questions read neighbours from the edge indexes (nil for a graph over arrays
+    /// already in memory).
+    private let catalog: Catalog?
     private var upstreamSources: [UInt8]?
     private var downstreamSources: [UInt8]?
     private var upstreamRows: AdjacencyRows?
@@ -41,7 +42,8 @@ public final class LineageGraph: @unchecked Sendable {
         loadNames = { try catalog.lineageSourceNames() }
         loadSources = { try catalog.lineageEdgeSources(upstream: $0 == .upstream) }
         loadCycleCandidates = { try catalog.lineageCycleCandidates() }
-        probe = { direction, walk in try catalog.probingLineage(upstream: direction == .upstream, walk) }
+        loadStoredCycleCandidates = { try catalog.storedLineageCycleCandidates() }
+        self.catalog = catalog
     }
 
     /// A graph over arrays already in memory.
@@ -51,7 +53,8 @@ public final class LineageGraph: @unchecked Sendable {
         loadSources = { $0 == .upstream ? arrays.upstream.sources : arrays.downstream.sources }
         let all = (0..<Int32(arrays.nodeCount)).map { $0 }
         loadCycleCandidates = { cycleCandidates ?? all }
-        probe = nil
+        loadStoredCycleCandidates = { cycleCandidates ?? all }
+        catalog = nil
     }
 
     public func rows(_ direction: LineageDirection) throws -> AdjacencyRows {
@@ -122,8 +125,8 @@ public final class LineageGraph: @unchecked Sendable {
     /// direction's arrays are loaded, a walk first tries the edge indexes (see `probeBudget`);
     /// both ways reach the same nodes at the same depths.
     public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) throws -> Reach {
-        if let probe, (direction == .upstream ? upstreamRows : downstreamRows) == nil,
-           let reach = try probe(direction, { neighbors in
+        if let catalog, (direction == .upstream ? upstreamRows : downstreamRows) == nil,
+           let reach = try catalog.probingLineage(upstream: direction == .upstream, { neighbors in
                try Self.walk(from: seeds, maxDepth: maxDepth, budget: Self.probeBudget, neighbors: neighbors)
            }) {
             return reach
@@ -222,38 +225,46 @@ public final class LineageGraph: @unchecked Sendable {
     }
 
     /// Cycles among `nodes` (strongly connected parts of more than one node, or a node with an
-    /// edge to itself), each as a list of nodes. Iterative Tarjan, so deep graphs cannot
-    /// overflow the stack.
+    /// edge to itself), each as a list of nodes.
     public func cycles(among selected: [Int32]) throws -> [[Int32]] {
         // Only nodes that survive peeling the whole graph's sources and sinks can be on one.
+        if candidates == nil, let stored = try loadStoredCycleCandidates() { candidates = Set(stored) }
+        if candidates == nil, let catalog, downstreamRows == nil, selected.count <= Self.probeBudget {
+            // Nothing stored yet (the catalog was just imported): a small selection is checked
+            // over its own edges rather than building the whole graph's arrays for it.
+            return try catalog.probingLineage(upstream: false) { try Self.cycles(among: selected, neighbors: $0) }
+        }
         if candidates == nil { candidates = Set(try loadCycleCandidates()) }
         let nodes = selected.filter { candidates!.contains($0) }
         guard !nodes.isEmpty else { return [] }
-        let inSet = Set(nodes)
         let r = try rows(.downstream)
+        return Self.cycles(among: nodes) { r.neighbors(of: $0) }
+    }
+
+    /// Iterative Tarjan over the edges among `nodes`, so deep graphs cannot overflow the stack.
+    static func cycles(among nodes: [Int32], neighbors: (Int32) throws -> [Int32]) rethrows -> [[Int32]] {
+        let inSet = Set(nodes)
         var index: [Int32: Int] = [:], low: [Int32: Int] = [:]
         var onStack = Set<Int32>(), stack: [Int32] = []
         var counter = 0
         var found: [[Int32]] = []
         for start in nodes where index[start] == nil {
-            // Frames: node and the position of the next edge to look at.
-            var frames: [(node: Int32, edge: Int)] = [(start, Int(r.offsets[Int(start)]))]
+            // Frames: a node, its neighbours among `nodes`, and the next one to look at.
+            var frames: [(node: Int32, next: [Int32], at: Int)] = [(start, try neighbors(start).filter(inSet.contains), 0)]
             index[start] = counter; low[start] = counter; counter += 1
             stack.append(start); onStack.insert(start)
             while let top = frames.last {
                 let v = top.node
-                let end = Int(r.offsets[Int(v) + 1])
-                var e = top.edge
+                var at = top.at
                 var descended = false
-                while e < end {
-                    let w = r.targets[e]
-                    e += 1
-                    guard inSet.contains(w) else { continue }
+                while at < top.next.count {
+                    let w = top.next[at]
+                    at += 1
                     if index[w] == nil {
-                        frames[frames.count - 1].edge = e
+                        frames[frames.count - 1].at = at
                         index[w] = counter; low[w] = counter; counter += 1
                         stack.append(w); onStack.insert(w)
-                        frames.append((w, Int(r.offsets[Int(w)])))
+                        frames.append((w, try neighbors(w).filter(inSet.contains), 0))
                         descended = true
                         break
                     } else if onStack.contains(w) {
@@ -269,8 +280,7 @@ public final class LineageGraph: @unchecked Sendable {
                         onStack.remove(w); part.append(w)
                         if w == v { break }
                     }
-                    let selfLoop = try part.count == 1 && neighbors(of: v, .downstream).contains(v)
-                    if part.count > 1 || selfLoop { found.append(part.reversed()) }
+                    if part.count > 1 || top.next.contains(v) { found.append(part.reversed()) }
                 }
             }
         }

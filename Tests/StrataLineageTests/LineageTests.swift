@@ -285,7 +285,7 @@ func lineageCatalog() throws -> Catalog {
 /// edges asserted twice and entities without edges.
 @Suite struct ProbedWalkTests {
     /// 600 tables in 30 layers; each reads 1-3 tables of the two layers before (seeded), some edges
-    /// twice (another source), three cycles and a self-loop.
+    /// twice (another source), a long cycle, short ones and a self-loop.
     static func layeredCatalog() throws -> Catalog {
         let catalog = try Catalog()
         var seed: UInt64 = 7
@@ -303,7 +303,7 @@ func lineageCatalog() throws -> Catalog {
                     if next(5) == 0 { try w.addEdge(Edge(from: "t\(from)", to: "t\(i)", source: .openlineage)) }
                 }
             }
-            for (a, b) in [(590, 10), (300, 250), (41, 40)] {
+            for (a, b) in [(590, 10), (300, 250), (41, 40), (100, 101), (101, 100), (200, 201), (201, 202), (202, 200)] {
                 try w.addEdge(Edge(from: "t\(a)", to: "t\(b)", source: .airflow))
             }
             try w.addEdge(Edge(from: "t77", to: "t77", source: .declared))
@@ -332,6 +332,28 @@ func lineageCatalog() throws -> Catalog {
                 }
             }
         }
+    }
+
+    @Test func smallSelectionsFindCyclesWithoutTheArrays() throws {
+        let stored = try Self.layeredCatalog()
+        let arrays = LineageGraph(try stored.lineageArrays(), cycleCandidates: try stored.lineageCycleCandidates())
+        let fresh = try Self.layeredCatalog()
+        let probing = LineageGraph(catalog: fresh)
+        func parts(_ cycles: [[Int32]]) -> Set<Set<Int32>> { Set(cycles.map(Set.init)) }
+        var seen: Set<Set<Int32>> = []
+        for id in ["t10", "t40", "t77", "t100", "t201", "t250", "t590", "t5"] {
+            let node = try fresh.read { try $0.lineageNum(ofID: id) }!
+            let around = try arrays.walk(from: [node], .upstream, maxDepth: 2).nodes
+                + arrays.walk(from: [node], .downstream, maxDepth: 2).nodes
+            let selection = Array(Set(around))
+            #expect(selection.count <= LineageGraph.probeBudget)
+            let expected = parts(try arrays.cycles(among: selection))
+            #expect(parts(try probing.cycles(among: selection)) == expected, "around \(id)")
+            seen.formUnion(expected)
+        }
+        let named = Set(try seen.map { part in Set(try fresh.read { try $0.lineageIDs(Array(part)) }) })
+        #expect(named.isSuperset(of: [["t77"], ["t100", "t101"], ["t200", "t201", "t202"]]))
+        #expect(try fresh.storedLineageCycleCandidates() == nil) // nothing was built for this
     }
 
     @Test func aWalkPastTheBudgetReadsTheArraysAndAnswersTheSame() throws {
