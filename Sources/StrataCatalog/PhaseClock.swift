@@ -22,6 +22,8 @@ public enum PhaseClock {
             return now - last
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        FileHandle.standardError.write(Data("timing: \(phase) \(String(format: "%.3f", seconds)) s\n".utf8))
+        // Milliseconds below a tenth of a second: a CLI question's phases take fractions of one.
+        let shown = seconds < 0.1 ? String(format: "%.3f ms", seconds * 1000) : String(format: "%.3f s", seconds)
+        FileHandle.standardError.write(Data("timing: \(phase) \(shown)\n".utf8))
     }
 }

@@ -62,12 +62,21 @@ struct Lineage: ParsableCommand {
 
     func run() throws {
         let engine = try LineageEngine(catalog: try options.open())
+        PhaseClock.lap("open")
         if path.count == 2 { return try runPath(engine) }
         let selection = try Selection.parse(selector)
         let excluded = exclude.isEmpty ? nil : try Selection.parse(exclude)
+        PhaseClock.lap("parse selectors")
         let result = try engine.select(selection, exclude: excluded, depthLimit: depth)
+        PhaseClock.lap("select")
         for note in result.notes { printError("note: " + note) }
-        if ids { return sayLines(try engine.ids(result.nodes)) }
+        if ids {
+            let found = try engine.ids(result.nodes)
+            PhaseClock.lap("ids")
+            sayLines(found)
+            PhaseClock.lap("write")
+            return
+        }
         let info = try engine.nodes(result.nodes)
         let byNum = Dictionary(uniqueKeysWithValues: info.map { ($0.num, $0) })
         let depthOf = result.depth

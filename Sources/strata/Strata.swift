@@ -28,8 +28,10 @@ struct Strata: ParsableCommand {
     /// Runs strata with `arguments` and exits with its status. ArgumentParser's own exit code
     /// for usage errors (64) is mapped to 2, the convention of most Unix tools.
     static func main(_ arguments: [String]) -> Never {
+        PhaseClock.start()
         do {
             var command = try parseAsRoot(arguments)
+            PhaseClock.lap("arguments")
             try command.run()
             Foundation.exit(0)
         } catch let error as ExitCode {
