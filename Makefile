@@ -12,7 +12,8 @@
 #                     on a generated stack of ~1,000,000 edges, beside a recursive CTE in the sqlite3
 #                     shell and networkx `ancestors`; the first run generates
 #                     Benchmarks/data/lineage-200x250-seed42.sqlite (~2.5 min, 640 MB) and its edge
-#                     list (105 MB). ~7 min. Builds the release strata into .build-release.
+#                     list (105 MB). ~7 min. Builds the release strata into .build-release, and a
+#                     fully static one into .build-static (the floor of process start; ~2 min once).
 #   make bench-import `strata import dbt` (release) on a generated 20,000-model manifest, wall time
 #                     and peak RSS, beside python3's json.load of the same file; then `strata import
 #                     openlineage` on 30,000 generated Airflow events beside python3 json.loads of
@@ -68,6 +69,7 @@ bench-ui: bench-ui-build
 bench-lineage-build:
 	touch $(BENCH_DIR)/Package.swift
 	swift build -c release --product strata --scratch-path .build-release
+	swift build -c release --product strata --scratch-path .build-static -Xswiftc -static-executable -Xlinker -ltinfo
 	cd $(BENCH_DIR) && swift build -c release --product lineage-closure
 
 bench-lineage: bench-lineage-build

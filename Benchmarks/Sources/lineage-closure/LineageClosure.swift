@@ -64,19 +64,15 @@ struct LineageClosure {
         // Internal: the per-step probe the benchmark spawns (a fresh process per run).
         @Option(help: .hidden) var probe: String?
         @Option(help: .hidden) var probeNode: String?
-        @Option(help: .hidden) var whatIf: String?
-        @Flag(name: .customLong("no-what-if"), help: "Skip the prototypes of the proposed fixes (WhatIf.swift).")
-        var noWhatIf = false
+        @Option(help: ArgumentHelp("A fully static build of strata, timed beside the release binary when it exists "
+                                   + "(make bench-lineage builds it: the floor of a Swift process, not what the README builds).",
+                                   valueName: "path"))
+        var strataStatic = "../.build-static/release/strata"
     }
 
     static func main() {
         let a = Arguments.parseOrExit2()
         do {
-            if let mode = a.whatIf {
-                let b = Bench(a)
-                try WhatIf.run(mode: mode, node: a.probeNode ?? "", path: b.path, sidecar: b.sidecar)
-                return
-            }
             if let mode = a.probe {
                 try Probe.run(mode: mode, node: a.probeNode ?? "", path: Bench(a).path)
                 return
@@ -114,8 +110,6 @@ final class Bench {
     let path: String
     let tsv: String
     let scratch: String
-    /// The upstream arrays as a flat file, for the `mmap` prototype (WhatIf.swift).
-    let sidecar: String
     let clock = ContinuousClock()
     var report: [String] = []
     /// CPU time (user + system) of the end-to-end processes: tool -> node label -> samples.
@@ -130,7 +124,6 @@ final class Bench {
         path = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed).sqlite"
         tsv = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed)-edges.tsv"
         scratch = "\(a.dataDir)/lineage-out"
-        sidecar = "\(a.dataDir)/\(s.fileStem)-seed\(a.seed)-upstream.bin"
     }
 
     func out(_ s: String = "") { report.append(s) }
@@ -198,17 +191,24 @@ final class Bench {
         for n in nodes { log("\(n.label): \(n.id), closure \(n.closure) nodes") }
         try coldEngine.catalog.close()
 
-        // 3. The binary's first run on an emptied cache: builds the arrays and stores them.
-        var cold: [Double] = []
-        for i in 0..<a.coldRuns {
-            try clearCache()
-            let t = clock.now
-            try Proc.run(strataArgs(nodes[0]), stdout: "\(scratch)/cold.txt", env: env)
-            cold.append((clock.now - t).milliseconds)
-            log(String(format: "cold run %d: %.0f ms", i + 1, cold.last!))
+        // 3. The binary's first run on an emptied cache (as after an import). A closure within
+        //    the probe budget is answered from the edge indexes and stores nothing; a bigger one
+        //    builds the arrays and stores them.
+        var cold: [String: Samples] = [:]
+        var storedAfterCold: [String: Bool] = [:]
+        for n in nodes {
+            var runs: [Double] = []
+            for i in 0..<a.coldRuns {
+                try clearCache()
+                let t = clock.now
+                try Proc.run(strataArgs(n), stdout: "\(scratch)/cold.txt", env: env)
+                runs.append((clock.now - t).milliseconds)
+                log(String(format: "\(n.label) cold run %d: %.0f ms", i + 1, runs.last!))
+            }
+            cold[n.label] = Samples(runs)
+            storedAfterCold[n.label] = try cacheRows() > 0
         }
-        guard try cacheRows() > 0 else { throw BenchError("the binary did not store lineage_cache") }
-        let coldSamples = Samples(cold)
+        guard storedAfterCold["deep"] == true else { throw BenchError("the binary did not store lineage_cache for the deep node") }
         let cacheBytes = try cacheSize()
 
         // 4. Process floor: the same binary doing no catalog work.
@@ -222,8 +222,8 @@ final class Bench {
         let load = try measure(fast) { _ = try catalog.lineageRows(upstream: true) }
         let engineInit = try measure(fast) { _ = try LineageEngine(catalog: catalog) }
         let engine = try LineageEngine(catalog: catalog)
-        let upRows = try engine.graph.rows(.upstream)
-        try WhatIf.Mapped.write(sidecar, offsets: upRows.offsets, targets: upRows.targets)
+        // The TUI's steady state: the arrays are in memory once any big question loaded them.
+        _ = try engine.graph.rows(.upstream)
         var inproc: [String: InProcess] = [:]
         for n in nodes {
             let walk = try measure(policy(n)) { _ = try engine.graph.walk(from: [n.num], .upstream) }
@@ -295,31 +295,22 @@ final class Bench {
                 .map { "\($0) \(fmt(probe[n.label]![$0]?.ms.p50 ?? .nan))" }.joined(separator: ", "))
         }
 
-        // 6c. The prototypes of the proposed fixes, the same way.
-        var whatIf: [String: [String: [String: (ms: Samples, cpu: Samples)]]] = [:]   // mode -> node -> step
-        var whatIfSame: [String] = []
-        if !a.noWhatIf {
-            for mode in ["lean", "mmap"] {
-                for n in nodes {
-                    var ms: [String: [Double]] = [:], cpus: [String: [Double]] = [:]
-                    let outFile = "\(scratch)/whatif-\(mode)-\(n.label).txt"
-                    for i in 0...(n.closure > 10_000 ? a.slowMin : a.min) {
-                        try Proc.run([me, "--what-if", mode, "--probe-node", n.id, "--domains", String(a.domains),
-                                      "--base", String(a.base), "--seed", String(a.seed), "--data", a.dataDir],
-                                     stdout: outFile, stderr: "\(scratch)/probe.json", env: env)
-                        guard i > 0 else { continue }
-                        for (step, v) in try Probe.parse("\(scratch)/probe.json") {
-                            ms[step, default: []].append(v.ms); cpus[step, default: []].append(v.cpu)
-                        }
-                    }
-                    var steps: [String: (ms: Samples, cpu: Samples)] = [:]
-                    for (step, v) in ms { steps[step] = (Samples(v), Samples(cpus[step]!)) }
-                    whatIf[mode, default: [:]][n.label] = steps
-                    let same = Set(try Proc.lines(outFile)) == Set(try Proc.lines("\(scratch)/strata-\(n.label).txt"))
-                    whatIfSame.append("\(mode)/\(n.label): \(same ? "same ids" : "DIFFERENT ids")")
+        // 6c. The fully static build, when there is one: what process start costs Swift at best.
+        var staticBinary: [String: Samples] = [:]
+        var staticHelp: Samples?
+        if FileManager.default.isExecutableFile(atPath: a.strataStatic) {
+            staticHelp = try measure(fast) { _ = try Proc.run([a.strataStatic, "--help"], stdout: "/dev/null", env: env) }
+            for n in nodes {
+                var cpu: [Double] = []
+                let outFile = "\(scratch)/static-\(n.label).txt"
+                staticBinary[n.label] = try measure(policy(n)) {
+                    cpu.append(try Proc.run([a.strataStatic] + strataArgs(n).dropFirst(), stdout: outFile, env: env))
                 }
+                cpuOf["static", default: [:]][n.label] = Samples(Array(cpu.dropFirst()))
+                log("\(n.label) static strata: p50 \(fmt(staticBinary[n.label]!.p50)) ms")
             }
-            log("prototypes: " + whatIfSame.joined(separator: ", "))
+        } else {
+            log("no static strata at \(a.strataStatic); its rows are left out")
         }
 
         // 7. sqlite3 shell: the recursive CTE, one process per run, and `.timer` inside one.
@@ -394,6 +385,7 @@ final class Bench {
             }
             if reference.count != n.closure { allSame = false; parts.append("walk said \(n.closure)!") }
             compare("in process", inproc[n.label]!.ids)
+            if staticBinary[n.label] != nil { compare("static strata", try Proc.lines("\(scratch)/static-\(n.label).txt")) }
             if shell[n.label] != nil { compare("sqlite3", try Proc.lines("\(scratch)/sqlite3-\(n.label).txt")) }
             if nx[n.label] != nil { compare("networkx", try Proc.lines("\(scratch)/networkx-\(n.label).txt")) }
             checks.append("- \(n.label) `\(n.id)`: " + parts.joined(separator: ", "))
@@ -423,6 +415,7 @@ final class Bench {
                    "\(ty.map { String($0.count) } ?? "–") / \(de.map { String($0.count) } ?? "–")"])
         }
         row("**strata** `lineage +NODE --ids > out` (release binary, lineage_cache stored)", true, cpu: "strata") { binary[$0] }
+        row("strata, fully static (`-static-executable`; not what the README builds)", true, cpu: "static") { staticBinary[$0] }
         row("sqlite3 shell: `WITH RECURSIVE` CTE `> out`", true, cpu: "sqlite3") { shell[$0]?.process }
         row("python3 + networkx: import, load TSV, `ancestors`, print", true, cpu: "networkx") { nx[$0]?.process }
         row("strata in process: `select(+NODE)` + `ids()` (engine open)", false) { inproc[$0]?.total }
@@ -433,9 +426,15 @@ final class Bench {
         out("#### Upstream closure `+NODE`, side by side")
         out()
         out(t.markdown)
-        out("First run of the binary after `lineage_cache` was emptied (it builds the arrays from the `edge` and `entity` tables "
-            + "and stores them; \(a.coldRuns) runs, typical node): p50 \(fmt(coldSamples.p50)) ms, max \(fmt(coldSamples.max)) ms. "
-            + "The same build in process from a read-only catalog (not stored): \(fmt(coldInProcess)) ms.")
+        func coldNote(_ label: String) -> String {
+            guard let c = cold[label] else { return "–" }
+            return "p50 \(fmt(c.p50)) ms, max \(fmt(c.max)) ms ("
+                + (storedAfterCold[label] == true ? "built the arrays and stored them" : "answered from the edge indexes; stored nothing") + ")"
+        }
+        out("First run of the binary after `lineage_cache` was emptied, as after an import (\(a.coldRuns) runs each): typical "
+            + coldNote("typical") + "; deep " + coldNote("deep") + ". Building the arrays in process from a read-only catalog "
+            + "(not stored): \(fmt(coldInProcess)) ms."
+            + (staticHelp.map { " `--help` of the static build: p50 \(fmt($0.p50)) ms." } ?? ""))
         out()
         // CPU time is what each step costs; wall time also counts waiting for one of the two
         // shared cores. Page faults: minor faults during the step (fresh memory being touched).
@@ -454,9 +453,9 @@ final class Bench {
                fmt(floorCPUs.p50), fmt(floor.p50), "–", fmt(floorCPUs.p50), fmt(floor.p50), "–", "–"])
         line("`Catalog(path:)`: open, schema/migration check", "open", warm: fmt(open.p50))
         line("`LineageEngine(catalog:)`: nothing is loaded until first use", "engine", warm: fmt(engineInit.p50))
-        line("`lineageRows(upstream:)`, probed apart (the binary does it inside `select`): 2 blobs read straight into arrays", "arrays", warm: fmt(load.p50))
+        line("`lineageRows(upstream:)`, probed apart (the binary does it inside `select` only past 256 nodes): 2 blobs read straight into arrays", "arrays", warm: fmt(load.p50))
         line("`LineageGraph` init, probed apart", "graph", warm: "–")
-        line("`select(+NODE)`: resolve the name, load the upstream arrays, walk, cycle check", "select", warm: fmt(inproc["typical"]!.select.p50))
+        line("`select(+NODE)`: resolve the name, walk (edge-index probes up to 256 nodes, else load the upstream arrays), cycle check", "select", warm: fmt(inproc["typical"]!.select.p50))
         b.add(["… of which `graph.walk` (warm, in process)", "–", fmtTiny(inproc["typical"]!.walk.p50), "–",
                "–", fmtTiny(inproc["deep"]!.walk.p50), "–", fmtTiny(inproc["typical"]!.walk.p50)])
         line("`ids()`: point lookups, or one pass over `entity` past 4,000 nodes; sorted by bytes", "nodes", warm: fmt(inproc["typical"]!.lookup.p50))
@@ -472,32 +471,6 @@ final class Bench {
         out("#### Where `strata lineage +NODE --ids` spends its time")
         out()
         out(b.markdown)
-        if !whatIf.isEmpty {
-            var w = MarkdownTable(["prototype (not strata's code; a fresh process per run, p50)", "typical: CPU ms", "wall ms",
-                                   "deep: CPU ms", "wall ms"], rightAligned: [1, 2, 3, 4])
-            for (mode, title) in [("lean", "lean: read only `up.offsets` + `up.targets` with `sqlite3_blob_read`, bitmap walk"),
-                                  ("mmap", "mmap: upstream arrays in a flat file, mapped read-only")] {
-                for step in ["open", "arrays", "walk", "nodes", "print"] {
-                    let c = { (l: String) -> [String] in
-                        guard let v = whatIf[mode]?[l]?[step] else { return ["–", "–"] }
-                        return [fmt(v.cpu.p50), fmt(v.ms.p50)]
-                    }
-                    w.add(["\(title): `\(step)`"] + c("typical") + c("deep"))
-                }
-                let total = { (l: String, cpu: Bool) -> String in
-                    "**" + fmt((cpu ? floorCPUs.p50 : floor.p50) + ["open", "arrays", "walk", "nodes", "print"].reduce(0) {
-                        $0 + ((cpu ? whatIf[mode]?[l]?[$1]?.cpu.p50 : whatIf[mode]?[l]?[$1]?.ms.p50) ?? 0)
-                    }) + "**"
-                }
-                w.add(["\(title): `--help` process + the steps", total("typical", true), total("typical", false),
-                       total("deep", true), total("deep", false)])
-            }
-            out("#### Prototypes of the proposed fixes (Benchmarks/Sources/lineage-closure/WhatIf.swift)")
-            out()
-            out(w.markdown)
-            out("Their output: " + whatIfSame.joined(separator: ", ") + ".")
-            out()
-        }
         out("#### The deep node's whole answer, printed")
         out()
         var pr = MarkdownTable(["`strata lineage +DEEP > out`", "p50 ms", "p95 ms", "runs"], rightAligned: [1, 2, 3])

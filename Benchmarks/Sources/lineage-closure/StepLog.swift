@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Wall time, CPU time and page faults of each named step of one process, printed as one JSON
-/// line for the parent to read: what Probe and WhatIf both report.
+/// line for the parent to read: what Probe reports.
 final class StepLog {
     private let clock = ContinuousClock()
     private(set) var steps: [(name: String, wallMs: Double, faults: Int, cpuMs: Double)] = []
