@@ -116,7 +116,7 @@ public final class LineageGraph: @unchecked Sendable {
 
     /// How many nodes a walk may reach through the edge indexes before it gives up and reads
     /// the direction's arrays instead. Reading the upstream arrays of a million edges costs about
-    /// as much as 1,000 probes (BENCHMARKS.md, "Small closures from the edge index"); a closure of
+    /// as much as ~860 probes (BENCHMARKS.md, "Small closures from the edge index"); a closure of
     /// a few dozen nodes, the common question, costs a few dozen.
     public static let probeBudget = 256
 
