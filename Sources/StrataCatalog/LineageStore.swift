@@ -42,12 +42,16 @@ public struct LineageNodeInfo: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// The edge graph as compact arrays, both directions. Read from the catalog's
+    /// The edge graph as compact arrays, both directions, with who asserted each edge. Read from the catalog's
     /// `lineage_cache` when it is current; otherwise built from the edges (one pass) and stored
     /// for the next process, unless the catalog was opened read-only.
     public func lineageArrays() throws -> LineageArrays {
-        LineageArrays(upstream: try lineageRows(upstream: true), downstream: try lineageRows(upstream: false),
-                      sourceNames: try lineageSourceNames())
+        func rows(upstream: Bool) throws -> AdjacencyRows {
+            let shape = try lineageRows(upstream: upstream)
+            return AdjacencyRows(offsets: shape.offsets, targets: shape.targets, sources: try lineageEdgeSources(upstream: upstream))
+        }
+        return LineageArrays(upstream: try rows(upstream: true), downstream: try rows(upstream: false),
+                             sourceNames: try lineageSourceNames())
     }
 
     /// The shape of one direction of the edge graph (offsets and targets, no sources). A `+x`
@@ -95,6 +99,22 @@ extension Catalog {
                 ? "SELECT f.num FROM entity t JOIN edge e ON e.to_id = t.id JOIN entity f ON f.id = e.from_id WHERE t.num = ?"
                 : "SELECT t.num FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id WHERE f.num = ?")
             return try body { num in try Int32.fetchAll(statement, arguments: [Int64(num)]) }
+        }
+    }
+
+    /// The edges out of each of `nums`, with who asserted each, from the edge table's key (in
+    /// the order of `nums`, then of `to_id` and `source`).
+    public func lineageEdges(from nums: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
+        try db.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT t.num, e.source FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id
+                WHERE f.num = ?
+                """)
+            var out: [(Int32, Int32, String)] = []
+            for n in nums {
+                for row in try Row.fetchAll(statement, arguments: [Int64(n)]) { out.append((n, Int32(row[0] as Int64), row[1])) }
+            }
+            return out
         }
     }
 

@@ -87,7 +87,47 @@ public final class LineageGraph: @unchecked Sendable {
 
     /// Direct neighbours of one node (the node's own edges, duplicates by source merged).
     public func neighbors(of node: Int32, _ direction: LineageDirection) throws -> [Int32] {
-        try rows(direction).neighbors(of: node)
+        try neighbors(of: [node], direction)[node] ?? []
+    }
+
+    /// Direct neighbours of each of `nodes`, each once. While the direction's arrays are not
+    /// loaded, up to `probeBudget` nodes are asked of the edge indexes (the order is the same:
+    /// both follow the edge keys); more read the arrays.
+    public func neighbors(of nodes: [Int32], _ direction: LineageDirection) throws -> [Int32: [Int32]] {
+        var out: [Int32: [Int32]] = [:]
+        if let catalog, (direction == .upstream ? upstreamRows : downstreamRows) == nil, nodes.count <= Self.probeBudget {
+            try catalog.probingLineage(upstream: direction == .upstream) { neighbors in
+                for n in nodes where out[n] == nil {
+                    var once: [Int32] = []
+                    for t in try neighbors(n) where !once.contains(t) { once.append(t) }
+                    out[n] = once
+                }
+            }
+            return out
+        }
+        let r = try rows(direction)
+        for n in nodes { out[n] = r.neighbors(of: n) }
+        return out
+    }
+
+    /// Edges from any of `nodes` to any of them, with who asserted each, in the order of
+    /// `nodes.sorted()` and then of the edge keys.
+    public func edges(among nodes: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
+        let inSet = Set(nodes)
+        if let catalog, downstreamRows == nil, nodes.count <= Self.probeBudget {
+            return try catalog.lineageEdges(from: nodes.sorted()).filter { inSet.contains($0.to) }
+        }
+        let down = try rows(.downstream)
+        let sources = try sources(.downstream)
+        let names = try sourceNames()
+        var out: [(Int32, Int32, String)] = []
+        for n in nodes.sorted() where n >= 0 && Int(n) < down.nodeCount {
+            for i in Int(down.offsets[Int(n)])..<Int(down.offsets[Int(n) + 1]) where inSet.contains(down.targets[i]) {
+                let s = Int(sources[i])
+                out.append((n, down.targets[i], s < names.count ? names[s] : "?"))
+            }
+        }
+        return out
     }
 
     /// Sources ("dbt", "openlineage", …) of the edges from `a` to `b` (in that direction of

@@ -354,30 +354,20 @@ public final class LineageEngine: @unchecked Sendable {
 
     /// Edges between the given nodes, each with who asserted it.
     public func edges(among nums: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
-        let inSet = Set(nums)
-        let down = try graph.rows(.downstream)
-        let sources = try graph.sources(.downstream)
-        let names = try graph.sourceNames()
-        var out: [(Int32, Int32, String)] = []
-        for n in nums.sorted() where Int(n) < down.nodeCount {
-            for i in Int(down.offsets[Int(n)])..<Int(down.offsets[Int(n) + 1]) where inSet.contains(down.targets[i]) {
-                let s = Int(sources[i])
-                out.append((n, down.targets[i], s < names.count ? names[s] : "?"))
-            }
-        }
-        return out
+        try graph.edges(among: nums)
     }
 
     /// The state of each node's latest run, in the words lineage shows: ok, failed,
     /// upstream_failed, skipped, running…, and `stale` for a node that last ran fine but reads
     /// from something whose latest run failed (its data did not refresh). Nil: never ran.
     public func statuses(_ nums: [Int32], bulkAbove: Int = 500) throws -> [Int32: String] {
-        let up = try graph.rows(.upstream)
+        let upstreamOf = try graph.neighbors(of: nums, .upstream)
         var wanted = Set(nums)
-        for n in nums { wanted.formUnion(up.neighbors(of: n)) }
+        for n in nums { wanted.formUnion(upstreamOf[n] ?? []) }
         var raw: [Int32: String] = [:]
         if wanted.count > bulkAbove {
             // A quarter million nodes: one pass over the runs beats a query per node.
+            let up = try graph.rows(.upstream)
             let latest = try catalog.read { try $0.latestRunStates() }
             guard !latest.isEmpty else { return [:] }
             for node in try nodes(Array(wanted)) {
@@ -403,7 +393,7 @@ public final class LineageEngine: @unchecked Sendable {
         var rounds = 0
         while changed && rounds <= nums.count {
             changed = false; rounds += 1
-            for n in nums where status[n] == "ok" && up.neighbors(of: n).contains(where: { broken.contains(status[$0] ?? "") }) {
+            for n in nums where status[n] == "ok" && (upstreamOf[n] ?? []).contains(where: { broken.contains(status[$0] ?? "") }) {
                 status[n] = "stale"; changed = true
             }
         }

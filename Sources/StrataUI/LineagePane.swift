@@ -105,16 +105,25 @@ struct LineagePane {
         var shown: Set<Int32> = [root]
         var pending: [Int32] = []
         let tasks = Set(rootTasks)
-        let graph = try engine.graph.rows(direction)
-        func children(of node: Int32) -> [Int32] {
-            guard node == root, !rootTasks.isEmpty else { return graph.neighbors(of: node) }
+        // Asked once per node: a node shows its neighbours' counts, and the edge indexes answer
+        // until a big question has loaded the arrays.
+        var known: [Int32: [Int32]] = [:]
+        let graph = engine.graph, direction = direction
+        func neighbours(of node: Int32) throws -> [Int32] {
+            if let found = known[node] { return found }
+            let found = try graph.neighbors(of: node, direction)
+            known[node] = found
+            return found
+        }
+        func children(of node: Int32) throws -> [Int32] {
+            guard node == root, !rootTasks.isEmpty else { return try neighbours(of: node) }
             var out: [Int32] = []
-            for t in rootTasks { for n in graph.neighbors(of: t) where !tasks.contains(n) && !out.contains(n) { out.append(n) } }
+            for t in rootTasks { for n in try neighbours(of: t) where !tasks.contains(n) && !out.contains(n) { out.append(n) } }
             return out
         }
         // Depth first, so a node's subtree follows it.
-        func visit(_ node: Int32, _ path: [Int32]) {
-            var kids = children(of: node)
+        func visit(_ node: Int32, _ path: [Int32]) throws {
+            var kids = try children(of: node)
             if kids.count > Self.maxChildren { truncated = true; kids = Array(kids.prefix(Self.maxChildren)) }
             pending += kids.filter { info[$0] == nil }
             try? loadInfo(&pending)
@@ -127,18 +136,18 @@ struct LineagePane {
                 let childPath = path + [child]
                 let cycle = child == root || path.contains(child)
                 let repeated = !cycle && !isNew
-                let count = children(of: child).count
+                let count = try children(of: child).count
                 let canOpen = !cycle && !repeated && count > 0
                 let open = canOpen && (overrides[childPath] ?? (childPath.count < depth))
                 rows.append(Row(path: childPath, childCount: count, open: open, repeated: repeated, cycle: cycle))
-                if open { visit(child, childPath) }
+                if open { try visit(child, childPath) }
             }
         }
-        visit(root, [])
+        try visit(root, [])
         try loadStatuses()
         if counts[direction] == nil {
             let reach = try engine.graph.walk(from: [root] + rootTasks, direction)
-            counts[direction] = (children(of: root).count, reach.count - 1 - rootTasks.count)
+            counts[direction] = (try children(of: root).count, reach.count - 1 - rootTasks.count)
         }
         let previous = text.selected
         text = TextPane(lines())

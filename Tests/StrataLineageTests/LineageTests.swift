@@ -334,6 +334,28 @@ func lineageCatalog() throws -> Catalog {
         }
     }
 
+    @Test func neighboursAndEdgesFromTheIndexesMatchTheArrays() throws {
+        for make in [lineageCatalog, Self.layeredCatalog] {
+            let stored = try make()
+            let arrays = LineageGraph(try stored.lineageArrays())
+            let fresh = try make()
+            let nodes = try fresh.read { try $0.lineageIDs() }.map(\.num).sorted()
+            for chunk in stride(from: 0, to: nodes.count, by: 200).map({ Array(nodes[$0..<min($0 + 200, nodes.count)]) }) {
+                for direction in [LineageDirection.upstream, .downstream] {
+                    let probing = LineageGraph(catalog: fresh)
+                    #expect(try probing.neighbors(of: chunk, direction) == arrays.neighbors(of: chunk, direction))
+                }
+                let probing = LineageGraph(catalog: fresh)
+                let selection = chunk + (try arrays.neighbors(of: chunk, .downstream).values.flatMap { $0 })
+                let probed = try probing.edges(among: Array(Set(selection)).prefix(LineageGraph.probeBudget).map { $0 })
+                let expected = try arrays.edges(among: Array(Set(selection)).prefix(LineageGraph.probeBudget).map { $0 })
+                #expect(probed.map { "\($0.from) \($0.to) \($0.source)" } == expected.map { "\($0.from) \($0.to) \($0.source)" })
+                #expect(!expected.isEmpty)
+            }
+            #expect(try fresh.storedLineageCycleCandidates() == nil) // nothing was built for this
+        }
+    }
+
     @Test func smallSelectionsFindCyclesWithoutTheArrays() throws {
         let stored = try Self.layeredCatalog()
         let arrays = LineageGraph(try stored.lineageArrays(), cycleCandidates: try stored.lineageCycleCandidates())
