@@ -57,6 +57,11 @@ public final class LineageGraph: @unchecked Sendable {
         catalog = nil
     }
 
+    /// Whether a direction's arrays are in memory (after that, every question reads them).
+    private func isLoaded(_ direction: LineageDirection) -> Bool {
+        (direction == .upstream ? upstreamRows : downstreamRows) != nil
+    }
+
     public func rows(_ direction: LineageDirection) throws -> AdjacencyRows {
         if let r = direction == .upstream ? upstreamRows : downstreamRows { return r }
         let r = try load(direction)
@@ -95,7 +100,7 @@ public final class LineageGraph: @unchecked Sendable {
     /// both follow the edge keys); more read the arrays.
     public func neighbors(of nodes: [Int32], _ direction: LineageDirection) throws -> [Int32: [Int32]] {
         var out: [Int32: [Int32]] = [:]
-        if let catalog, (direction == .upstream ? upstreamRows : downstreamRows) == nil, nodes.count <= Self.probeBudget {
+        if let catalog, !isLoaded(direction), nodes.count <= Self.probeBudget {
             try catalog.probingLineage(upstream: direction == .upstream) { neighbors in
                 for n in nodes where out[n] == nil {
                     var once: [Int32] = []
@@ -114,7 +119,7 @@ public final class LineageGraph: @unchecked Sendable {
     /// `nodes.sorted()` and then of the edge keys.
     public func edges(among nodes: [Int32]) throws -> [(from: Int32, to: Int32, source: String)] {
         let inSet = Set(nodes)
-        if let catalog, downstreamRows == nil, nodes.count <= Self.probeBudget {
+        if let catalog, !isLoaded(.downstream), nodes.count <= Self.probeBudget {
             return try catalog.lineageEdges(from: nodes.sorted()).filter { inSet.contains($0.to) }
         }
         let down = try rows(.downstream)
@@ -165,7 +170,7 @@ public final class LineageGraph: @unchecked Sendable {
     /// direction's arrays are loaded, a walk first tries the edge indexes (see `probeBudget`);
     /// both ways reach the same nodes at the same depths.
     public func walk(from seeds: [Int32], _ direction: LineageDirection, maxDepth: Int? = nil) throws -> Reach {
-        if let catalog, (direction == .upstream ? upstreamRows : downstreamRows) == nil,
+        if let catalog, !isLoaded(direction),
            let reach = try catalog.probingLineage(upstream: direction == .upstream, { neighbors in
                try Self.walk(from: seeds, maxDepth: maxDepth, budget: Self.probeBudget, neighbors: neighbors)
            }) {
@@ -269,7 +274,7 @@ public final class LineageGraph: @unchecked Sendable {
     public func cycles(among selected: [Int32]) throws -> [[Int32]] {
         // Only nodes that survive peeling the whole graph's sources and sinks can be on one.
         if candidates == nil, let stored = try loadStoredCycleCandidates() { candidates = Set(stored) }
-        if candidates == nil, let catalog, downstreamRows == nil, selected.count <= Self.probeBudget {
+        if candidates == nil, let catalog, !isLoaded(.downstream), selected.count <= Self.probeBudget {
             // Nothing stored yet (the catalog was just imported): a small selection is checked
             // over its own edges rather than building the whole graph's arrays for it.
             return try catalog.probingLineage(upstream: false) { try Self.cycles(among: selected, neighbors: $0) }
