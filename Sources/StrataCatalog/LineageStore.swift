@@ -125,9 +125,11 @@ extension Catalog {
 
     private func rebuildLineageCache() throws -> (arrays: LineageArrays, cycleCandidates: [Int32]) {
         let built = try db.read { try LineageCacheCodec.build($0) }
+        PhaseClock.lap("lineage arrays built")
         let candidates = LineageCacheCodec.cycleCandidates(built)
         // Storing is an optimisation: a read-only catalog (or a busy one) still answers.
         try? db.write { try LineageCacheCodec.store(built, cycleCandidates: candidates, $0) }
+        PhaseClock.lap("cycle candidates found, arrays stored")
         return (built, candidates)
     }
 }
