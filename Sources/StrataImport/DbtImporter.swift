@@ -167,6 +167,47 @@ public enum DbtImporter {
         return (try decodeManifest(data, file: path), version, data)
     }
 
+    /// What one dbt input names: a manifest file, or a folder holding dbt's artifacts.
+    public struct Artifacts: Equatable, Sendable {
+        public var manifest: String
+        /// `run_results.json` beside a manifest found in a folder.
+        public var runResults: String?
+        /// That invocation's log: `dbt.log` beside the manifest, or in the project's `logs/`.
+        public var log: String?
+
+        public init(manifest: String, runResults: String? = nil, log: String? = nil) {
+            self.manifest = manifest; self.runResults = runResults; self.log = log
+        }
+    }
+
+    /// A file is the manifest itself. A folder is a dbt project or its `target/`: the manifest
+    /// (`manifest.json`, or `.json.gz`) is looked for in it, then in its `target/`; the
+    /// `run_results.json` beside it and the log of that invocation come along (dbt writes all
+    /// of them on every `dbt run` or `build`), so `strata import dbt .` in a project imports
+    /// its models and its latest run.
+    public static func artifacts(in input: String) throws -> Artifacts {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
+            return Artifacts(manifest: input)
+        }
+        func file(_ path: String) -> String? {
+            var dir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue ? path : nil
+        }
+        let root = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
+        for folder in [root, root + "/target"] {
+            guard let manifest = file(folder + "/manifest.json") ?? file(folder + "/manifest.json.gz") else { continue }
+            let runResults = file(folder + "/run_results.json")
+            // dbt logs to <project>/logs/dbt.log; a folder of saved artifacts may keep it beside them.
+            let project = URL(fileURLWithPath: folder).lastPathComponent == "target"
+                ? URL(fileURLWithPath: folder).deletingLastPathComponent().path : folder
+            let log = runResults == nil ? nil : file(folder + "/dbt.log") ?? file(project + "/logs/dbt.log")
+            return Artifacts(manifest: manifest, runResults: runResults, log: log)
+        }
+        throw ImportInput.problem(input, "no manifest.json here or in target/ (dbt writes target/manifest.json "
+                                  + "on parse, compile, run and build)")
+    }
+
     /// A plan for one manifest, optionally with the run_results of an invocation and its log.
     public static func plan(manifest: String, runResults: String? = nil, log: String? = nil) throws -> ImportPlan {
         var plan = ImportPlan()

@@ -8,7 +8,8 @@ struct Import: ParsableCommand {
         commandName: "import",
         abstract: "Bring a real stack in: dbt artifacts, OpenLineage events, Airflow API responses and logs.",
         discussion: """
-            KIND is dbt (manifest.json or .json.gz, v7-v12; --run-results and --log add a run), \
+            KIND is dbt (manifest.json or .json.gz, v7-v12; --run-results and --log add a run; a \
+            project folder or its target/ brings the manifest, run_results.json and the dbt.log found there), \
             openlineage (NDJSON, a JSON array or one event per file; directories are walked) or \
             airflow (files saved from the REST API: /dags, /dags/ID/tasks, /dags/ID/dagRuns, \
             .../taskInstances; and a task-log folder). The target is --catalog FILE or \
@@ -63,7 +64,15 @@ struct Import: ParsableCommand {
         case .dbt:
             var merged = ImportPlan()
             for input in inputs {
-                let p = try DbtImporter.plan(manifest: input, runResults: runResults, log: log)
+                let found = try DbtImporter.artifacts(in: input)
+                if found.manifest != input {
+                    let alongside = runResults == nil ? [found.runResults, found.log].compactMap { $0 } : []
+                    note("")
+                    printError("strata: reading " + ([found.manifest] + alongside).joined(separator: ", "))
+                }
+                // Files named on the command line win over those found in a folder.
+                let p = try DbtImporter.plan(manifest: found.manifest, runResults: runResults ?? found.runResults,
+                                             log: runResults == nil ? found.log : log)
                 merged.batch.files += p.batch.files
                 merged.batch.ensureStages += p.batch.ensureStages.filter { s in !merged.batch.ensureStages.contains { $0.entity.id == s.entity.id } }
                 merged.batch.ensureTools += p.batch.ensureTools.filter { t in !merged.batch.ensureTools.contains { $0.entity.id == t.entity.id } }

@@ -65,6 +65,21 @@ import Testing
         #expect(stages.stdout.contains("Transform & model"))
     }
 
+    @Test func aProjectFolderImportsItsTargetManifest() throws {
+        let project = try makeTempDirectory("cli-project")
+        try FileManager.default.createDirectory(atPath: project + "/target", withIntermediateDirectories: true)
+        _ = try manifest(project + "/target", models: ["a", "b"])
+        let c = project + "/c.sqlite"
+        let r = try strata(["import", "dbt", project, "--catalog", c])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("reading \(project)/target/manifest.json"))
+        #expect(r.stdout.contains("table  +2"))
+        let empty = try makeTempDirectory("cli-empty")
+        let none = try strata(["import", "dbt", empty, "--catalog", c])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("no manifest.json here or in target/"))
+    }
+
     @Test func textSummaryCountsPerKind() throws {
         let dir = try makeTempDirectory("cli-import")
         let c = dir + "/c.sqlite"
@@ -119,6 +134,11 @@ import Testing
         let dbt = try strata(["import", "dbt", f + "/manifest.json", "--run-results", f + "/run_results.json",
                               "--log", f + "/dbt.log", "--catalog", c])
         #expect(dbt.status == 0, "\(dbt.stderr)")
+        // The folder alone brings the same three files: a second import changes nothing.
+        let folder = try strata(["import", "dbt", f, "--catalog", c])
+        #expect(folder.status == 0, "\(folder.stderr)")
+        #expect(folder.stderr.contains("reading \(f)/manifest.json, \(f)/run_results.json, \(f)/dbt.log"))
+        #expect(folder.stdout.contains("nothing changed"))
         let ol = try strata(["import", "openlineage", corpus + "/openlineage", "--catalog", c])
         #expect(ol.status == 0, "\(ol.stderr)")
         #expect(ol.stderr.contains("facet example"))

@@ -36,6 +36,41 @@ import Testing
 
     /// A newer manifest that changes only a model's owner (or only its stage or tool) updates it:
     /// the digest that decides "nothing changed" covers every written field.
+    @Test func aDbtFolderBringsItsManifestRunResultsAndLog() throws {
+        let project = try makeTempDirectory("dbt-folder")
+        let fm = FileManager.default
+        func touch(_ path: String) throws {
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try "{}".write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        // A file is the manifest, whatever its name.
+        try touch(project + "/saved.json")
+        #expect(try DbtImporter.artifacts(in: project + "/saved.json") == .init(manifest: project + "/saved.json"))
+        // An empty project says where the manifest should be.
+        #expect(throws: InputProblems.self) { try DbtImporter.artifacts(in: project) }
+        do { _ = try DbtImporter.artifacts(in: project) } catch {
+            #expect("\(error)".contains("no manifest.json here or in target/"))
+        }
+        // A project after `dbt compile`: the manifest alone (a log without run results is not attached).
+        try touch(project + "/target/manifest.json")
+        try touch(project + "/logs/dbt.log")
+        #expect(try DbtImporter.artifacts(in: project) == .init(manifest: project + "/target/manifest.json"))
+        // After `dbt build`: the run results and the project's log come along, from the project or its target/.
+        try touch(project + "/target/run_results.json")
+        let built = DbtImporter.Artifacts(manifest: project + "/target/manifest.json",
+                                          runResults: project + "/target/run_results.json", log: project + "/logs/dbt.log")
+        #expect(try DbtImporter.artifacts(in: project) == built)
+        #expect(try DbtImporter.artifacts(in: project + "/") == built)
+        #expect(try DbtImporter.artifacts(in: project + "/target") == built)
+        // Saved artifacts keep the log beside them; a gzipped manifest counts.
+        let saved = project + "/saved"
+        try touch(saved + "/manifest.json.gz")
+        try touch(saved + "/run_results.json")
+        try touch(saved + "/dbt.log")
+        #expect(try DbtImporter.artifacts(in: saved) == .init(manifest: saved + "/manifest.json.gz",
+                                                               runResults: saved + "/run_results.json", log: saved + "/dbt.log"))
+    }
+
     @Test func ownerChangeAloneIsImported() throws {
         let dir = try makeTempDirectory("dbt-owner")
         let c = dir + "/c.sqlite"
