@@ -8,6 +8,8 @@ public struct StageSummary: Sendable, Equatable, Codable {
     public var tools: [Entity]
     public var tableCount: Int
     public var dagCount: Int
+    /// Dashboards (and dbt exposures) placed in the stage: usually what "serve" holds.
+    public var dashboardCount: Int
 }
 
 /// An entity at the other end of a lineage edge.
@@ -142,24 +144,23 @@ public struct CatalogReader {
             """).map { (Self.entity($0), $0["position"]) }
     }
 
-    /// The stack map: the stages in order, with their tools and how many tables and DAGs each has.
+    /// The stack map: the stages in order, with their tools and how many tables, DAGs and
+    /// dashboards each has.
     public func stages() throws -> [StageSummary] {
         let stages = try stageOrder()
         let counts = try Row.fetchAll(db, sql: """
             SELECT stage, kind, count(*) AS n FROM entity
-            WHERE kind IN ('table', 'dag') AND stage IS NOT NULL GROUP BY stage, kind
+            WHERE kind IN ('table', 'dag', 'dashboard') AND stage IS NOT NULL GROUP BY stage, kind
             """)
-        var tableCounts: [String: Int] = [:], dagCounts: [String: Int] = [:]
-        for row in counts {
-            let stage: String = row["stage"]
-            if row["kind"] == "table" { tableCounts[stage] = row["n"] } else { dagCounts[stage] = row["n"] }
-        }
+        var countOf: [String: [String: Int]] = [:]   // kind -> stage -> count
+        for row in counts { countOf[row["kind"], default: [:]][row["stage"]] = row["n"] }
         let tools = try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE kind = 'tool' ORDER BY name COLLATE NOCASE")
             .map(Self.entity)
         let toolsByStage = Dictionary(grouping: tools, by: { $0.stage ?? "" })
         return stages.map { e, position in
             StageSummary(stage: e, position: position, tools: toolsByStage[e.id] ?? [],
-                         tableCount: tableCounts[e.id] ?? 0, dagCount: dagCounts[e.id] ?? 0)
+                         tableCount: countOf["table"]?[e.id] ?? 0, dagCount: countOf["dag"]?[e.id] ?? 0,
+                         dashboardCount: countOf["dashboard"]?[e.id] ?? 0)
         }
     }
 

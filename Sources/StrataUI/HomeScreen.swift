@@ -116,7 +116,8 @@ public final class HomeScreen: Screen {
                     let style = selected ? s.selection : stageStyle
                     if selected { g.fill(Rect(x: x, y: y, width: columnWidth, height: 1), style) }
                     let counts = [stage.tableCount > 0 ? EntityKind.table.counted(stage.tableCount) : nil,
-                                  stage.dagCount > 0 ? EntityKind.dag.counted(stage.dagCount) : nil]
+                                  stage.dagCount > 0 ? EntityKind.dag.counted(stage.dagCount) : nil,
+                                  stage.dashboardCount > 0 ? EntityKind.dashboard.counted(stage.dashboardCount) : nil]
                         .compactMap { $0 }.joined(separator: " · ")
                     let used = g.put("\(stage.position) \(stage.stage.name)", x: x, y: y, style,
                                      maxWidth: columnWidth - TextWidth.width(of: counts) - 1)

@@ -24,7 +24,7 @@ struct Stages: ParsableCommand {
 
     struct StageJSON: Encodable {
         var id: String, name: String, order: Int, description: String
-        var tableCount: Int, dagCount: Int
+        var tableCount: Int, dagCount: Int, dashboardCount: Int
         var tools: [ToolJSON]
     }
     struct ToolJSON: Encodable { var id: String, name: String, description: String }
@@ -34,12 +34,15 @@ struct Stages: ParsableCommand {
         if out.json {
             return try printJSON(stages.map { s in
                 StageJSON(id: s.stage.id, name: s.stage.name, order: s.position, description: s.stage.description,
-                          tableCount: s.tableCount, dagCount: s.dagCount,
+                          tableCount: s.tableCount, dagCount: s.dagCount, dashboardCount: s.dashboardCount,
                           tools: s.tools.map { ToolJSON(id: $0.id, name: $0.name, description: $0.description) })
             })
         }
         for s in stages {
-            say("\(s.position). \(s.stage.name) [\(s.stage.id)]  \(s.tools.count) tools, \(s.tableCount) tables, \(s.dagCount) DAGs")
+            let counts = [EntityKind.tool.counted(s.tools.count), EntityKind.table.counted(s.tableCount),
+                          EntityKind.dag.counted(s.dagCount)]
+                + (s.dashboardCount > 0 ? [EntityKind.dashboard.counted(s.dashboardCount)] : [])
+            say("\(s.position). \(s.stage.name) [\(s.stage.id)]  " + counts.joined(separator: ", "))
             for line in columns(s.tools.map { [$0.name, firstSentence($0.description)] }, indent: "     ") { say(line) }
         }
     }

@@ -71,6 +71,12 @@ func fixtureCatalog(_ changes: [String: String?] = [:]) throws -> String {
         #expect(tools.first?["id"] as? String == "dbt")
         #expect(tools.first?["name"] as? String == "dbt")
         #expect(tools.first?["description"] as? String == "SQL models with tests and docs.")
+        // What a stage serves counts too: the fixture's dashboard sits in "serve".
+        #expect(stages.map { $0["dashboard_count"] as? Int } == [0, 0, 0, 1])
+        #expect(stages.map { $0["table_count"] as? Int } == [1, 3, 0, 0])
+        let text = try strata(["stages", "--catalog", try fixtureCatalog()])
+        #expect(text.stdout.contains("4. Serve [serve]  0 tools, 0 tables, 0 DAGs, 1 dashboard\n"))
+        #expect(text.stdout.contains("2. Transform [transform]  1 tool, 3 tables, 0 DAGs\n"))
     }
 
     @Test func searchJSONHasRankedResults() throws {
