@@ -12,9 +12,18 @@ public struct DbtNodeInfo: Sendable, Equatable, Codable {
     /// The properties (.yml) file that describes the node, relative to its project ('' when none):
     /// dbt's `path:` selects a node by it too.
     public var patchPath: String
-    public init(resourceType: String, packageName: String, fqn: String, originalFilePath: String, patchPath: String = "") {
+    /// A model's access level (`protected`, dbt's default, `public`, `private`; '' for other nodes).
+    public var access: String
+    /// The node's group ('' when none).
+    public var group: String
+    /// A versioned model's version and its model's latest version, as written ('' when none).
+    public var version: String
+    public var latestVersion: String
+    public init(resourceType: String, packageName: String, fqn: String, originalFilePath: String, patchPath: String = "",
+                access: String = "", group: String = "", version: String = "", latestVersion: String = "") {
         self.resourceType = resourceType; self.packageName = packageName; self.fqn = fqn
         self.originalFilePath = originalFilePath; self.patchPath = patchPath
+        self.access = access; self.group = group; self.version = version; self.latestVersion = latestVersion
     }
 }
 
@@ -49,7 +58,13 @@ public struct ImportedEntity: Sendable, Equatable {
             for c in t.columns { d.mix(c.name); d.mix(c.type); d.mix(c.description) }
         }
         d.mix(relation)
-        if let n = dbt { d.mix("N"); d.mix(n.resourceType); d.mix(n.packageName); d.mix(n.fqn); d.mix(n.originalFilePath); d.mix(n.patchPath) }
+        if let n = dbt {
+            d.mix("N"); d.mix(n.resourceType); d.mix(n.packageName); d.mix(n.fqn); d.mix(n.originalFilePath); d.mix(n.patchPath)
+            // Only when set, so a node without them keeps the digest it had before v9.
+            if !(n.access + n.group + n.version + n.latestVersion).isEmpty {
+                d.mix("A"); d.mix(n.access); d.mix(n.group); d.mix(n.version); d.mix(n.latestVersion)
+            }
+        }
         if let o = owner { d.mix("O"); d.mix(o.type.rawValue); d.mix(o.email); d.mix(o.team) }
         d.mix(dashboardURL); d.mix(schedule)
         if let t = task { d.mix("K"); d.mix(t.dagID); d.mix(t.taskID); d.mix(t.operatorName); d.mix(t.triggerRule); d.mix("\(t.retries)") }

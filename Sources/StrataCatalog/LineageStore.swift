@@ -349,12 +349,13 @@ extension CatalogReader {
     public func dbtNodes() throws -> [DbtNodeKey] {
         guard try db.tableExists("dbt_node") else { return [] }
         return try Row.fetchAll(db, sql: """
-            SELECT e.num, d.resource_type, d.package_name, d.fqn, d.original_file_path, d.patch_path
+            SELECT e.num, d.resource_type, d.package_name, d.fqn, d.original_file_path, d.patch_path,
+                   d.access, d.group_name, d.version, d.latest_version
             FROM dbt_node d JOIN entity e ON e.id = d.id
             """).map {
             DbtNodeKey(num: Int32($0[0] as Int64), resourceType: $0[1], package: $0[2],
                        fqn: ($0[3] as String).split(separator: ".", omittingEmptySubsequences: false).map(String.init),
-                       path: $0[4], patchPath: $0[5])
+                       path: $0[4], patchPath: $0[5], access: $0[6], group: $0[7], version: $0[8], latestVersion: $0[9])
         }
     }
 
@@ -601,4 +602,10 @@ public struct DbtNodeKey: Sendable {
     public var path: String
     /// The node's properties file ('' when none).
     public var patchPath: String
+    /// A model's access level, the node's group, a versioned model's version and latest version
+    /// ('' when not set).
+    public var access: String
+    public var group: String
+    public var version: String
+    public var latestVersion: String
 }

@@ -118,6 +118,8 @@ extension RowWriter {
     /// Runs `sql`, an INSERT whose rows come `FROM strata_rows(?)`, over `block`'s rows.
     func insert(_ block: RowBlock, _ sql: String) throws {
         guard !block.isEmpty else { return }
+        // A row added with more or fewer values than the block's width would shift every later one.
+        precondition(block.spans.count % (2 * block.width) == 0, "a row of the wrong width in a \(block.width)-column block")
         let handle = try db.cachedStatement(sql: sql).sqliteStatement
         try block.bytes.withUnsafeBufferPointer { bytes in
             try block.spans.withUnsafeBufferPointer { spans in

@@ -22,6 +22,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v6-import", migrate: addImport)
         migrator.registerMigration("v7-lineage", migrate: addLineageCache)
         migrator.registerMigration("v8-dbt-patch-path", migrate: addDbtPatchPath)
+        migrator.registerMigration("v9-dbt-access-group-version", migrate: addDbtAccessGroupVersion)
         return migrator
     }()
 
@@ -216,6 +217,15 @@ extension CatalogSchema {
     /// as well as the node's own file. Nodes imported before keep '' until their next import.
     static func addDbtPatchPath(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN patch_path TEXT NOT NULL DEFAULT ''")
+    }
+
+    /// v9: what dbt's `access:`, `group:` and `version:` selectors match: a model's access level,
+    /// a node's group, a versioned model's version and its latest version ('' when not set).
+    /// Nodes imported before keep '' until their next import.
+    static func addDbtAccessGroupVersion(_ db: Database) throws {
+        for column in ["access", "group_name", "version", "latest_version"] {
+            try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN \(column) TEXT NOT NULL DEFAULT ''")
+        }
     }
 
     static func addImport(_ db: Database) throws {

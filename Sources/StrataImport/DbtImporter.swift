@@ -64,6 +64,8 @@ public enum DbtImporter {
         var depends_on: DependsOn?
         var group: String?             // v9+
         var access: String?            // v9+
+        var version: LenientVersion?   // v9+: a number or a string
+        var latest_version: LenientVersion?
         var column_name: String?       // tests
         var attached_node: String?     // tests, v10+
         var test_metadata: TestMetadata?
@@ -315,7 +317,10 @@ public enum DbtImporter {
             e.relation = relation(n)
             e.dbt = DbtNodeInfo(resourceType: n.resource_type, packageName: n.package_name,
                                 fqn: (n.fqn ?? [n.name]).joined(separator: "."), originalFilePath: n.original_file_path ?? "",
-                                patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "")
+                                patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "",
+                                access: n.resource_type == "model" ? n.access ?? "" : "",
+                                group: n.config?.group ?? n.group ?? "",
+                                version: n.version?.text ?? "", latestVersion: n.latest_version?.text ?? "")
             tables.append(e)
             for dep in n.depends_on?.nodes ?? [] { edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }
         }

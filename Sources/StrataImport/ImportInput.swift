@@ -173,6 +173,25 @@ enum ImportInput {
 
 /// A JSON value decoded leniently: a string, or the first string of a list, or the `name` of an
 /// object (owners are written all three ways); anything else is nil.
+/// A dbt model version as the manifest writes it (`2`, `2.5` or `"v2"`), kept as its text.
+struct LenientVersion: Decodable, Equatable {
+    var text: String
+    init(text: String) { self.text = text }
+    /// A JSON number's text as JSONDecoder would give it back: integral values (`2.0`, `1e2`)
+    /// as integers, the rest as Double writes them.
+    init(number: String) {
+        if let i = Int(number) { text = String(i); return }
+        guard let d = Double(number) else { text = number; return }
+        text = d == d.rounded() && abs(d) < 9e15 ? String(Int(d)) : String(d)
+    }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let i = try? c.decode(Int.self) { text = String(i); return }
+        if let d = try? c.decode(Double.self) { text = String(d); return }
+        text = try c.decode(String.self)
+    }
+}
+
 struct LenientName: Decodable, Equatable {
     var value: String?
     init(value: String?) { self.value = value }

@@ -181,6 +181,8 @@ struct ManifestReader {
             case r.key(k, "depends_on"): n.depends_on = try r.orNull { try $0.dependsOn() }
             case r.key(k, "group"): n.group = try r.optString()
             case r.key(k, "access"): n.access = try r.optString()
+            case r.key(k, "version"): n.version = try r.optVersion()
+            case r.key(k, "latest_version"): n.latest_version = try r.optVersion()
             case r.key(k, "column_name"): n.column_name = try r.optString()
             case r.key(k, "attached_node"): n.attached_node = try r.optString()
             case r.key(k, "test_metadata"): n.test_metadata = try r.orNull { try $0.testMetadata() }
@@ -386,6 +388,19 @@ struct ManifestReader {
 
     mutating func optString() throws -> String? { try orNull { try $0.string() } }
     mutating func optStrings() throws -> [String]? { try orNull { try $0.strings() } }
+
+    /// A model version: a string, or a number kept as written (`2`, `2.5`).
+    mutating func optVersion() throws -> LenientVersion? {
+        try orNull { r in
+            r.ws()
+            guard r.i < r.b.count else { throw GiveUp() }
+            if r.b[r.i] == UInt8(ascii: "\"") { return LenientVersion(text: try r.string()) }
+            let start = r.i
+            try r.number()
+            let text = String(decoding: UnsafeBufferPointer(rebasing: r.b[start..<r.i]), as: UTF8.self)
+            return LenientVersion(number: text)
+        }
+    }
 
     mutating func optBool() throws -> Bool? {
         ws()

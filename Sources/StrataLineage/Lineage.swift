@@ -169,6 +169,12 @@ public final class LineageEngine: @unchecked Sendable {
                 return glob(value, name) || glob(value, stem)
             }.map(\.num)
         case .resourceType: found = try dbtNodes().filter { $0.resourceType == value }.map(\.num)
+        case .group: found = try dbtNodes().filter { !$0.group.isEmpty && glob(value, $0.group) }.map(\.num)
+        case .access: found = try dbtNodes().filter { $0.resourceType == "model" && $0.access == value }.map(\.num)
+        case .version:
+            found = try dbtNodes().filter {
+                $0.resourceType == "model" && Self.versionMatches(value, version: $0.version, latest: $0.latestVersion)
+            }.map(\.num)
         case .path:
             // dbt globs the pattern in the root project's folder first: a folder that exists only
             // inside an installed package matches nothing, though package nodes whose own path
@@ -310,6 +316,25 @@ public final class LineageEngine: @unchecked Sendable {
             return true
         }
         return prefixMatch(flat[...]) || (flat.count > 1 && prefixMatch(flat.dropFirst()))
+    }
+
+    /// dbt's version rule: `latest` is a version equal to the model's latest, `prerelease` one
+    /// above it and `old` one below (compared as numbers when both are, else as text), `none` an
+    /// unversioned model.
+    static func versionMatches(_ selector: String, version v: String, latest: String) -> Bool {
+        if selector == "none" { return v.isEmpty }
+        guard !v.isEmpty, !latest.isEmpty else { return false }
+        let order: ComparisonResult = if let a = Double(v), let b = Double(latest) {
+            a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
+        } else {
+            v < latest ? .orderedAscending : v > latest ? .orderedDescending : .orderedSame
+        }
+        switch selector {
+        case "latest": return order == .orderedSame
+        case "prerelease": return order == .orderedDescending
+        case "old": return order == .orderedAscending
+        default: return false
+        }
     }
 
     /// dbt's path rule: the node's file, or a folder it lies in, matches the pattern (relative

@@ -122,6 +122,10 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
         if method == .exposure, rest.split(separator: ".", omittingEmptySubsequences: false).count > 2 {
             throw fail("invalid exposure selector '\(rest)': name or package.name")
         }
+        if method == .version, !["latest", "prerelease", "old", "none"].contains(String(rest)) {
+            // dbt's own words for it.
+            throw fail("Invalid version type selector \(rest): expected one of: \"latest\", \"prerelease\", \"old\", or \"none\"")
+        }
         if method == .testType, !["generic", "singular", "data", "unit"].contains(String(rest)) {
             throw fail("invalid test_type '\(rest)' (generic, singular, data or unit)")
         }
@@ -138,6 +142,9 @@ public enum SelectorMethod: String, Sendable, CaseIterable {
     /// A name, a dotted id or a prefix of one; dbt's default.
     case fqn
     case tag, owner, stage, kind, source, path, file, package, exposure
+    /// dbt's `group:` (globbed), `access:` (a model's access level, exact) and `version:`
+    /// (`latest`, `prerelease`, `old` or `none`, against each model's latest version).
+    case group, access, version
     /// `config.materialized:X`: tables materialized as X (dbt's seeds are `seed`, snapshots
     /// `snapshot`; dbt sources have no materialization).
     case config

@@ -111,6 +111,20 @@ import Testing
         #expect(reference.nodes["model.p.a"]?.columns?.list.map(\.0) == ["a", "z", "é"])
     }
 
+    @Test func modelVersionsReadAsTheDecoderReadsThem() throws {
+        let nodes = [("a", "1", "2"), ("b", "2.5", "2.0"), ("c", #""v3""#, #""v3""#), ("d", "null", "null"), ("e", "-1e2", "7")]
+            .map { name, version, latest in
+                #""model.p.\#(name)": {"unique_id": "model.p.\#(name)", "resource_type": "model", "package_name": "p", "name": "\#(name)", "version": \#(version), "latest_version": \#(latest), "access": "public", "group": "g", "config": {"group": "finance"}}"#
+            }
+        let data = Data(#"{"metadata": {}, "nodes": {\#(nodes.joined(separator: ", "))}}"#.utf8)
+        let reference = try #require(Self.decoded(data))
+        let read = try #require(ManifestReader.read(data))
+        #expect(Self.byName(read) == reference)
+        #expect(read.nodes.keys.sorted().map { read.nodes[$0]?.version?.text } == ["1", "2.5", "v3", nil, "-100"])
+        #expect(read.nodes.keys.sorted().map { read.nodes[$0]?.latest_version?.text } == ["2", "2", "v3", nil, "7"])
+        #expect(read.nodes["model.p.a"]?.config?.group == "finance")
+    }
+
     /// What the reader gives up on: the decoder then decides (and names the error).
     @Test(arguments: [
         #"{"metadata": {}, "nodes": {"a": {"unique_id": "a", "resource_type": "model", "package_name": "p", "name": "a", "tags": "x"}}}"#,

@@ -1,4 +1,7 @@
+import Foundation
 import StrataCatalog
+import StrataImport
+import StrataTestSupport
 @testable import StrataLineage
 import Testing
 
@@ -393,6 +396,60 @@ func lineageCatalog() throws -> Catalog {
         // Seeds alone can exceed the budget.
         let many = try catalog.read { try $0.lineageIDs() }.map(\.num)
         #expect(try Set(LineageGraph(catalog: catalog).walk(from: many, .downstream, maxDepth: 0).nodes) == Set(many))
+    }
+}
+
+/// dbt's `group:`, `access:` and `version:` on a manifest that uses them (the corpus projects
+/// have no groups or versions; their fixtures check the defaults against dbt itself).
+@Suite struct DbtGroupAccessVersionTests {
+    static func engine() throws -> LineageEngine {
+        func model(_ id: String, _ name: String, _ extra: String) -> String {
+            #""\#(id)": {"unique_id": "\#(id)", "resource_type": "model", "package_name": "shop", "name": "\#(name)", "fqn": ["shop", "\#(name)"], "depends_on": {"nodes": []}\#(extra)}"#
+        }
+        let nodes = [
+            model("model.shop.orders.v1", "orders", #", "version": 1, "latest_version": 2, "access": "public", "config": {"group": "finance"}"#),
+            model("model.shop.orders.v2", "orders", #", "version": 2, "latest_version": 2, "access": "public", "config": {"group": "finance"}"#),
+            model("model.shop.orders.v3", "orders", #", "version": 3, "latest_version": 2, "access": "protected", "config": {"group": "finance"}"#),
+            model("model.shop.customers", "customers", #", "access": "private", "config": {"group": "crm"}"#),
+            model("model.shop.stg", "stg", #", "access": "protected""#),
+            #""seed.shop.raw": {"unique_id": "seed.shop.raw", "resource_type": "seed", "package_name": "shop", "name": "raw", "fqn": ["shop", "raw"], "config": {"group": "finance"}}"#,
+        ]
+        let dir = try makeTempDirectory("dbt-versions")
+        try #"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": "shop"}, "nodes": {\#(nodes.joined(separator: ", "))}}"#
+            .write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
+        try CatalogImport.apply(try DbtImporter.plan(manifest: dir + "/manifest.json"), to: dir + "/c.sqlite")
+        return try LineageEngine(catalog: try Catalog(path: dir + "/c.sqlite"))
+    }
+
+    @Test func groupAccessAndVersionSelectAsDbtDoes() throws {
+        let engine = try Self.engine()
+        func ids(_ s: String) throws -> [String] {
+            try engine.nodes(try engine.select(try Selection.parse([s])).nodes).map(\.id).sorted()
+        }
+        #expect(try ids("group:finance") == ["model.shop.orders.v1", "model.shop.orders.v2", "model.shop.orders.v3", "seed.shop.raw"])
+        #expect(try ids("group:c*") == ["model.shop.customers"])
+        #expect(try ids("access:public") == ["model.shop.orders.v1", "model.shop.orders.v2"])
+        #expect(try ids("access:protected") == ["model.shop.orders.v3", "model.shop.stg"])
+        #expect(throws: LineageError.self) { try ids("access:pub*") } // exact, as in dbt
+        #expect(try ids("version:latest") == ["model.shop.orders.v2"])
+        #expect(try ids("version:prerelease") == ["model.shop.orders.v3"])
+        #expect(try ids("version:old") == ["model.shop.orders.v1"])
+        #expect(try ids("version:none") == ["model.shop.customers", "model.shop.stg"]) // models only, not the seed
+        #expect(try ids("version:latest,group:finance") == ["model.shop.orders.v2"])
+        do {
+            _ = try Selection.parse(["version:newest"])
+            Issue.record("version:newest parsed")
+        } catch {
+            #expect(error.message.contains("expected one of: \"latest\", \"prerelease\", \"old\", or \"none\""))
+        }
+    }
+
+    @Test func versionsCompareAsNumbersWhenBothAre() {
+        #expect(LineageEngine.versionMatches("old", version: "9", latest: "10"))        // 9 < 10 as numbers, not as text
+        #expect(LineageEngine.versionMatches("latest", version: "2", latest: "2.0"))
+        #expect(LineageEngine.versionMatches("prerelease", version: "v3", latest: "v10")) // text: "v3" > "v10"
+        #expect(!LineageEngine.versionMatches("none", version: "1", latest: "1"))
+        #expect(!LineageEngine.versionMatches("old", version: "1", latest: ""))
     }
 }
 
