@@ -166,6 +166,11 @@ struct Show: ParsableCommand {
             say(); say("Sources")
             if let n = imported.dbt {
                 say("  dbt \(n.resourceType) \(n.fqn)" + (n.originalFilePath.isEmpty ? "" : " (\(n.originalFilePath))"))
+                let governance = [n.access.isEmpty ? nil : "access \(n.access)", n.group.isEmpty ? nil : "group \(n.group)",
+                                  n.version.isEmpty ? nil : "version \(n.version)"
+                                      + (n.latestVersion.isEmpty ? "" : n.version == n.latestVersion ? " (the latest)" : " (latest \(n.latestVersion))")]
+                    .compactMap { $0 }
+                if !governance.isEmpty { say("    " + governance.joined(separator: " · ")) }
             }
             if let r = imported.relation { say("  warehouse relation: \(r)") }
             for line in columns(imported.sources.map { [$0.importer, $0.file, "imported \($0.importedAt)"] }, indent: "  ") {

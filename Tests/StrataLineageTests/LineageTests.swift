@@ -436,6 +436,8 @@ func lineageCatalog() throws -> Catalog {
         #expect(try ids("version:old") == ["model.shop.orders.v1"])
         #expect(try ids("version:none") == ["model.shop.customers", "model.shop.stg"]) // models only, not the seed
         #expect(try ids("version:latest,group:finance") == ["model.shop.orders.v2"])
+        let stored = try engine.catalog.read { try $0.importDetail("model.shop.orders.v3") }.dbt
+        #expect(stored?.access == "protected" && stored?.group == "finance" && stored?.version == "3" && stored?.latestVersion == "2")
         do {
             _ = try Selection.parse(["version:newest"])
             Issue.record("version:newest parsed")
