@@ -92,6 +92,7 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
             let name = parts[0]
             arguments = Array(parts.dropFirst())
             guard let m = SelectorMethod(rawValue: name) else {
+                if let reason = SelectorMethod.unanswered[name] { throw fail("dbt's '\(name):' \(reason)") }
                 let known = SelectorMethod.allCases.map(\.rawValue)
                 throw fail("unknown selector method '\(name):'"
                            + (closest(name, in: known, maxDistance: 3).map { "; did you mean '\($0):'?" } ?? "")
@@ -152,6 +153,19 @@ public enum SelectorMethod: String, Sendable, CaseIterable {
     /// Data tests, which strata keeps as checks on tables: with `+` they select what they test.
     case testName = "test_name"
     case testType = "test_type"
+
+    /// dbt's methods strata cannot answer, and why: said instead of a "did you mean" (`state:`
+    /// is one letter from `stage:`).
+    static let unanswered: [String: String] = [
+        "state": "compares with an earlier manifest (dbt's --state), which a catalog does not keep",
+        "result": "reads an earlier invocation's run_results.json through dbt's --state, which a catalog does not keep; "
+            + "strata shows each node's latest run instead",
+        "source_status": "compares two sources.json files from dbt source freshness, which strata does not import",
+        "metric": "selects metrics, which strata does not import",
+        "semantic_model": "selects semantic models, which strata does not import",
+        "saved_query": "selects saved queries, which strata does not import",
+        "unit_test": "selects unit tests, which strata does not import",
+    ]
 
     /// dbt's resource types, the values `resource_type:` accepts.
     static let resourceTypes = ["model", "seed", "snapshot", "source", "exposure", "test", "unit_test", "analysis",

@@ -102,6 +102,11 @@ func lineageCatalog() throws -> Catalog {
             ("config:view", "config: needs the config key"),
             ("config.schema:x", "strata keeps one key of a node's config, materialized"),
             ("tag.x:y", "'tag:' takes no '.x'"),
+            // dbt methods strata cannot answer say why, not "did you mean 'stage:'".
+            ("state:modified+", "dbt's 'state:' compares with an earlier manifest"),
+            ("result:error+", "strata shows each node's latest run instead"),
+            ("metric:revenue", "selects metrics, which strata does not import"),
+            ("version:newest", "expected one of: \"latest\", \"prerelease\", \"old\", or \"none\""),
         ]
         for (text, message) in cases {
             #expect(throws: SelectorError.self, "\(text)") { try Selection.parse([text]) }
