@@ -104,6 +104,19 @@ from pathlib import Path
 
 NODE_FORMS = ["{n}", "+{n}", "{n}+", "1+{n}", "{n}+1", "2+{n}", "+{n}+", "@{n}"]
 
+# dbt's model governance methods, asked of every project (none of the corpus
+# projects declares groups or versions, so these pin dbt's defaults: every
+# model is protected and unversioned).
+GOVERNANCE_CASES = [
+    ("access:protected", None, "access: models at an access level (protected is dbt's default)"),
+    ("access:public", None, "no public models: empty"),
+    ("+access:protected,resource_type:seed", None, "access under a graph operator"),
+    ("group:*", None, "group: globbed; no groups here: empty"),
+    ("version:none", None, "version: unversioned models"),
+    ("version:latest", None, "no versioned models: empty"),
+    ("version:newest", None, "version: takes latest, prerelease, old or none"),
+]
+
 PROJECTS = {
     "jaffle_shop": {
         "manifest": "dbt/jaffle_shop/manifest.json",
@@ -118,7 +131,7 @@ PROJECTS = {
             ("raw_payments", "seed"),
             ("unique_stg_orders_order_id", "a data test selected by its bare name"),
         ],
-        "extra": [
+        "extra": GOVERNANCE_CASES + [
             ("config.materialized:table", None, "config method: models materialized as tables"),
             ("config.materialized:view", None, None),
             ("config.materialized:seed", None, "seeds have materialized: seed"),
@@ -196,7 +209,7 @@ PROJECTS = {
              ["{n}", "+{n}", "1+{n}", "{n}+", "@{n}"]),
             ("stg_info__does_not_exist", "no such node", ["{n}", "+{n}", "@{n}"]),
         ],
-        "extra": [
+        "extra": GOVERNANCE_CASES + [
             ("config.materialized:incremental", None, None),
             ("config.materialized:ephemeral", None, None),
             ("config.materialized:table,package:mattermost_analytics", None, None),
@@ -261,7 +274,7 @@ PROJECTS = {
             ("fct_payments_aggregations", "mart with 130 ancestors, relationships tests from other marts",
              ["{n}", "+{n}", "{n}+", "1+{n}", "2+{n}", "{n}+1"]),
         ],
-        "extra": [
+        "extra": GOVERNANCE_CASES + [
             ("config.materialized:incremental", None, None),
             ("config.materialized:table,tag:tides_product", None, None),
             ("+fct_payments_settlements_enghouse +fct_elavon__transactions", None, "union"),
