@@ -454,6 +454,7 @@ extension CatalogWriter {
             rows.dbt.add(e.id); rows.dbt.add(n.resourceType); rows.dbt.add(n.packageName); rows.dbt.add(n.fqn)
             rows.dbt.add(n.originalFilePath); rows.dbt.add(n.patchPath)
             rows.dbt.add(n.access); rows.dbt.add(n.group); rows.dbt.add(n.version); rows.dbt.add(n.latestVersion)
+            rows.dbt.add(n.config)
         }
         if let o = imported.owner {
             if fillOnly, try Bool.fetchOne(db, sql: "SELECT 1 FROM owner WHERE id = ?", arguments: [e.id]) == true {
@@ -601,7 +602,7 @@ private struct EntityRows {
     /// data_table rows whose source owns the entity, and rows that only fill its gaps.
     var table = [RowBlock(width: 4), RowBlock(width: 4)]
     var column = RowBlock(width: 5)
-    var dbt = RowBlock(width: 10)
+    var dbt = RowBlock(width: 11)
     var touched = RowBlock(width: 1)
     var facts = RowBlock(width: 5)
     var sources = RowBlock(width: 4)
@@ -628,8 +629,8 @@ private struct EntityRows {
             """)
         try w.insert(dbt, """
             INSERT OR REPLACE INTO dbt_node(id, resource_type, package_name, fqn, original_file_path, patch_path,
-                                            access, group_name, version, latest_version)
-            SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM strata_rows(?)
+                                            access, group_name, version, latest_version, config)
+            SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM strata_rows(?)
             """)
         try w.insert(touched, "INSERT OR IGNORE INTO import_touched(id) SELECT c0 FROM strata_rows(?)")
         try CatalogWriter(db: w.db).putFacts(facts)

@@ -19,11 +19,19 @@ public struct DbtNodeInfo: Sendable, Equatable, Codable {
     /// A versioned model's version and its model's latest version, as written ('' when none).
     public var version: String
     public var latestVersion: String
+    /// The node's whole config as JSON text ('' when none), for `config.KEY:` selectors. Not in
+    /// `strata show --json`: a text of JSON inside JSON would help nobody there.
+    public var config: String = ""
     public init(resourceType: String, packageName: String, fqn: String, originalFilePath: String, patchPath: String = "",
-                access: String = "", group: String = "", version: String = "", latestVersion: String = "") {
+                access: String = "", group: String = "", version: String = "", latestVersion: String = "", config: String = "") {
         self.resourceType = resourceType; self.packageName = packageName; self.fqn = fqn
         self.originalFilePath = originalFilePath; self.patchPath = patchPath
         self.access = access; self.group = group; self.version = version; self.latestVersion = latestVersion
+        self.config = config
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case resourceType, packageName, fqn, originalFilePath, patchPath, access, group, version, latestVersion
     }
 }
 
@@ -64,6 +72,7 @@ public struct ImportedEntity: Sendable, Equatable {
             if !(n.access + n.group + n.version + n.latestVersion).isEmpty {
                 d.mix("A"); d.mix(n.access); d.mix(n.group); d.mix(n.version); d.mix(n.latestVersion)
             }
+            if !n.config.isEmpty { d.mix("C"); d.mix(n.config) }
         }
         if let o = owner { d.mix("O"); d.mix(o.type.rawValue); d.mix(o.email); d.mix(o.team) }
         d.mix(dashboardURL); d.mix(schedule)

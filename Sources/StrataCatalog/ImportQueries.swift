@@ -30,7 +30,8 @@ extension CatalogReader {
         let dbt = try Row.fetchOne(db, sql: "SELECT * FROM dbt_node WHERE id = ?", arguments: [id]).map {
             DbtNodeInfo(resourceType: $0["resource_type"], packageName: $0["package_name"], fqn: $0["fqn"],
                         originalFilePath: $0["original_file_path"], patchPath: $0["patch_path"], access: $0["access"],
-                        group: $0["group_name"], version: $0["version"], latestVersion: $0["latest_version"])
+                        group: $0["group_name"], version: $0["version"], latestVersion: $0["latest_version"],
+                        config: $0["config"])
         }
         let relation = try String.fetchOne(db, sql: "SELECT relation FROM data_table WHERE id = ?", arguments: [id])
         let checks = try Row.fetchAll(db, sql: """

@@ -392,6 +392,27 @@ extension CatalogReader {
             """, [value])
     }
 
+    /// dbt nodes and sources whose config holds `value` at `path` (`config.meta.owner:ana`), as
+    /// dbt compares: a string equal to it (`severity` ignoring case), `true`/`false` in any case
+    /// for a boolean, or a list holding either. Numbers, objects and nulls never match a value
+    /// typed on the command line.
+    public func lineageNums(dbtConfig path: [String], equalTo value: String) throws -> [Int32] {
+        guard try db.tableExists("dbt_node") else { return [] }
+        let jsonPath = "$" + path.map { ".\"" + $0 + "\"" }.joined()
+        return try nums("""
+            SELECT e.num FROM dbt_node d JOIN entity e ON e.id = d.id
+            WHERE d.config <> '' AND d.resource_type <> 'exposure' AND json_valid(d.config) AND (
+              (json_type(d.config, ?1) = 'text'
+                AND (json_extract(d.config, ?1) = ?2 OR (?3 AND upper(json_extract(d.config, ?1)) = upper(?2))))
+              OR (upper(?2) = 'TRUE' AND json_type(d.config, ?1) = 'true')
+              OR (upper(?2) = 'FALSE' AND json_type(d.config, ?1) = 'false')
+              OR (json_type(d.config, ?1) = 'array' AND EXISTS (
+                SELECT 1 FROM json_each(d.config, ?1) j
+                WHERE (j.type = 'text' AND j.value = ?2) OR (upper(?2) = 'TRUE' AND j.type = 'true')
+                   OR (upper(?2) = 'FALSE' AND j.type = 'false'))))
+            """, [jsonPath, value, path == ["severity"]])
+    }
+
     public func lineageNums(kindGlob: String) throws -> [Int32] {
         try nums("SELECT num FROM entity WHERE kind GLOB ? AND kind IN (\(lineageKindList))", [kindGlob])
     }

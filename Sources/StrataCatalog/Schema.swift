@@ -23,6 +23,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v7-lineage", migrate: addLineageCache)
         migrator.registerMigration("v8-dbt-patch-path", migrate: addDbtPatchPath)
         migrator.registerMigration("v9-dbt-access-group-version", migrate: addDbtAccessGroupVersion)
+        migrator.registerMigration("v10-dbt-config", migrate: addDbtConfig)
         return migrator
     }()
 
@@ -222,6 +223,12 @@ extension CatalogSchema {
     /// v9: what dbt's `access:`, `group:` and `version:` selectors match: a model's access level,
     /// a node's group, a versioned model's version and its latest version ('' when not set).
     /// Nodes imported before keep '' until their next import.
+    /// v10: a dbt node's whole config as JSON text, for dbt's `config.KEY:` selectors ('' until
+    /// the node's next import).
+    static func addDbtConfig(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN config TEXT NOT NULL DEFAULT ''")
+    }
+
     static func addDbtAccessGroupVersion(_ db: Database) throws {
         for column in ["access", "group_name", "version", "latest_version"] {
             try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN \(column) TEXT NOT NULL DEFAULT ''")

@@ -36,6 +36,26 @@ public enum DbtImporter {
         var group: String?
         var severity: String?
         var enabled: Bool?
+        /// The whole config object as JSON text, for dbt's `config.KEY:` selectors.
+        var json: String?
+
+        init(materialized: String? = nil, meta: Meta? = nil, group: String? = nil, severity: String? = nil,
+             enabled: Bool? = nil, json: String? = nil) {
+            self.materialized = materialized; self.meta = meta; self.group = group; self.severity = severity
+            self.enabled = enabled; self.json = json
+        }
+
+        private enum CodingKeys: String, CodingKey { case materialized, meta, group, severity, enabled }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            materialized = try c.decodeIfPresent(String.self, forKey: .materialized)
+            meta = try c.decodeIfPresent(Meta.self, forKey: .meta)
+            group = try c.decodeIfPresent(String.self, forKey: .group)
+            severity = try c.decodeIfPresent(String.self, forKey: .severity)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled)
+            json = try JSONText(from: decoder).text
+        }
     }
     struct DependsOn: Decodable, Equatable { var nodes: [String]? }
     struct TestMetadata: Decodable, Equatable {
@@ -320,7 +340,8 @@ public enum DbtImporter {
                                 patchPath: n.patch_path.map { p in p.range(of: "://").map { String(p[$0.upperBound...]) } ?? p } ?? "",
                                 access: n.resource_type == "model" ? n.access ?? "" : "",
                                 group: n.config?.group ?? n.group ?? "",
-                                version: n.version?.text ?? "", latestVersion: n.latest_version?.text ?? "")
+                                version: n.version?.text ?? "", latestVersion: n.latest_version?.text ?? "",
+                                config: n.config?.json ?? "")
             tables.append(e)
             for dep in n.depends_on?.nodes ?? [] { edges.append(Edge(from: dep, to: n.unique_id, source: .dbt)) }
         }

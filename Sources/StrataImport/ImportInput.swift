@@ -173,6 +173,53 @@ enum ImportInput {
 
 /// A JSON value decoded leniently: a string, or the first string of a list, or the `name` of an
 /// object (owners are written all three ways); anything else is nil.
+/// Any JSON value decoded back into compact JSON text: what the decoder keeps of a dbt node's
+/// config (the manifest reader keeps the bytes as they are).
+struct JSONText: Decodable {
+    var text: String
+
+    init(from decoder: Decoder) throws {
+        if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
+            text = "{" + (try keyed.allKeys.map { key in
+                Self.quoted(key.stringValue) + ":" + (try keyed.decode(JSONText.self, forKey: key).text)
+            }.joined(separator: ",")) + "}"
+            return
+        }
+        if var list = try? decoder.unkeyedContainer() {
+            var items: [String] = []
+            while !list.isAtEnd { items.append(try list.decode(JSONText.self).text) }
+            text = "[" + items.joined(separator: ",") + "]"
+            return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { text = "null" }
+        else if let b = try? c.decode(Bool.self) { text = b ? "true" : "false" }
+        else if let i = try? c.decode(Int.self) { text = String(i) }
+        else if let d = try? c.decode(Double.self) { text = String(d) }
+        else { text = Self.quoted(try c.decode(String.self)) }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
+
 /// A dbt model version as the manifest writes it (`2`, `2.5` or `"v2"`), kept as its text.
 struct LenientVersion: Decodable, Equatable {
     var text: String

@@ -262,6 +262,8 @@ struct ManifestReader {
 
     mutating func config() throws -> DbtImporter.Config {
         var c = DbtImporter.Config()
+        ws()
+        let start = i
         try fields { r, k in
             switch true {
             case r.key(k, "materialized"): c.materialized = try r.optString()
@@ -273,6 +275,8 @@ struct ManifestReader {
             }
             return true
         }
+        // The object as written: dbt's `config.KEY:` selectors read any key of it.
+        c.json = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
         return c
     }
 

@@ -157,7 +157,11 @@ public final class LineageEngine: @unchecked Sendable {
         case .owner: found = try catalog.read { try $0.lineageNums(ownerGlob: value) }
         case .stage: found = try catalog.read { try $0.lineageNums(stageGlob: value) }
         case .kind: found = try catalog.read { try $0.lineageNums(kindGlob: value) }
-        case .config: found = try catalog.read { try $0.lineageNums(materialization: value) }
+        case .config:
+            found = try catalog.read { r in
+                atom.arguments == ["materialized"] ? try r.lineageNums(materialization: value)
+                    : try r.lineageNums(dbtConfig: atom.arguments, equalTo: value)
+            }
         case .package:
             let root = try rootPackages()
             found = try dbtNodes().filter { value == "this" ? root.contains($0.package) : glob(value, $0.package) }.map(\.num)

@@ -100,17 +100,19 @@ public struct SelectorAtom: Sendable, Equatable, CustomStringConvertible {
             }
             method = m; explicit = true
             rest = rest[rest.index(after: colon)...]
-            if m == .config && arguments != ["materialized"] {
+            if m == .config && (arguments.isEmpty || arguments.contains("")) {
                 throw fail(arguments.isEmpty
                     ? "config: needs the config key to compare, as in config.materialized:table (dbt compares the whole config object and selects nothing)"
-                    : "config.\(arguments.joined(separator: ".")): strata keeps one key of a node's config, materialized (config.materialized:incremental)")
+                    : "config.\(arguments.joined(separator: ".")): an empty key between dots")
             }
             if m != .config && !arguments.isEmpty {
                 throw fail("'\(name):' takes no '.\(arguments.joined(separator: "."))' (only config does, as in config.materialized:table)")
             }
         }
         guard !rest.isEmpty else { throw fail("nothing to select in '\(raw)': a name or method:value is missing") }
-        if rest.contains("+") || rest.contains("@") {
+        // A value given to a method keeps them, as dbt reads it (config.incremental_strategy:delete+insert);
+        // in a bare name they are a misplaced operator.
+        if !explicit && (rest.contains("+") || rest.contains("@")) {
             throw fail("'+' and '@' go around a name ('+x', 'x+', '2+x', 'x+1', '@x'), not inside it")
         }
         if !explicit {

@@ -13,7 +13,8 @@ struct Lineage: ParsableCommand {
             comma intersects. A bare name is an id, a name (the last part of an id or of a dbt fqn) or \
             a dotted prefix such as a dbt package or a schema. Methods: tag:, owner:, stage:, kind:, \
             source:, path:, file:, package:, resource_type:, exposure:, group:, test_name:, test_type:, \
-            config.materialized: and access: (exact), version: (latest, prerelease, old, none). Globs * ? [..] \
+            config.KEY: (any key of a dbt node's config, e.g. config.tags:nightly) and access: (exact), version: \
+            (latest, prerelease, old, none). Globs * ? [..] \
             work in the other values.
             Examples: strata lineage +fct_orders · strata lineage 'tag:tier-1,stage:transform' \
             · strata lineage @stg_orders --exclude 'kind:dashboard' · strata lineage --path raw.shop.orders fct_orders

@@ -26,8 +26,9 @@ import Testing
         func columns(_ table: String) throws -> [String] { try q.read { try $0.columns(in: table).map(\.name) } }
         #expect(try catalog.appliedMigrations().contains("v8-dbt-patch-path"))
         #expect(try catalog.appliedMigrations().contains("v9-dbt-access-group-version"))
+        #expect(try catalog.appliedMigrations().contains("v10-dbt-config"))
         #expect(try columns("dbt_node") == ["id", "resource_type", "package_name", "fqn", "original_file_path", "patch_path",
-                                            "access", "group_name", "version", "latest_version"])
+                                            "access", "group_name", "version", "latest_version", "config"])
         #expect(try columns("column_edge") == ["from_table", "from_column", "to_table", "to_column", "source"])
         #expect(try columns("data_check") == ["table_id", "check_id", "name", "column_name", "test", "severity"])
         #expect(try columns("import_fact") == ["importer", "file", "fact", "key", "digest"])

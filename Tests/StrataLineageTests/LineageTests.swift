@@ -100,7 +100,7 @@ func lineageCatalog() throws -> Catalog {
             ("resource_type:bogus", "invalid resource_type 'bogus'"),
             ("   ", "empty selector"),
             ("config:view", "config: needs the config key"),
-            ("config.schema:x", "strata keeps one key of a node's config, materialized"),
+            ("config..schema:x", "an empty key between dots"),
             ("tag.x:y", "'tag:' takes no '.x'"),
             // dbt methods strata cannot answer say why, not "did you mean 'stage:'".
             ("state:modified+", "dbt's 'state:' compares with an earlier manifest"),
@@ -407,10 +407,19 @@ func lineageCatalog() throws -> Catalog {
 /// dbt's `group:`, `access:` and `version:` on a manifest that uses them (the corpus projects
 /// have no groups or versions; their fixtures check the defaults against dbt itself).
 @Suite struct DbtGroupAccessVersionTests {
+    static func model(_ id: String, _ name: String, _ extra: String) -> String {
+        #""\#(id)": {"unique_id": "\#(id)", "resource_type": "model", "package_name": "shop", "name": "\#(name)", "fqn": ["shop", "\#(name)"], "depends_on": {"nodes": []}\#(extra)}"#
+    }
+
+    static func engine(_ nodes: [String]) throws -> LineageEngine {
+        let dir = try makeTempDirectory("dbt-versions")
+        try #"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": "shop"}, "nodes": {\#(nodes.joined(separator: ", "))}}"#
+            .write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
+        try CatalogImport.apply(try DbtImporter.plan(manifest: dir + "/manifest.json"), to: dir + "/c.sqlite")
+        return try LineageEngine(catalog: try Catalog(path: dir + "/c.sqlite"))
+    }
+
     static func engine() throws -> LineageEngine {
-        func model(_ id: String, _ name: String, _ extra: String) -> String {
-            #""\#(id)": {"unique_id": "\#(id)", "resource_type": "model", "package_name": "shop", "name": "\#(name)", "fqn": ["shop", "\#(name)"], "depends_on": {"nodes": []}\#(extra)}"#
-        }
         let nodes = [
             model("model.shop.orders.v1", "orders", #", "version": 1, "latest_version": 2, "access": "public", "config": {"group": "finance"}"#),
             model("model.shop.orders.v2", "orders", #", "version": 2, "latest_version": 2, "access": "public", "config": {"group": "finance"}"#),
@@ -419,11 +428,35 @@ func lineageCatalog() throws -> Catalog {
             model("model.shop.stg", "stg", #", "access": "protected""#),
             #""seed.shop.raw": {"unique_id": "seed.shop.raw", "resource_type": "seed", "package_name": "shop", "name": "raw", "fqn": ["shop", "raw"], "config": {"group": "finance"}}"#,
         ]
-        let dir = try makeTempDirectory("dbt-versions")
-        try #"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": "shop"}, "nodes": {\#(nodes.joined(separator: ", "))}}"#
-            .write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
-        try CatalogImport.apply(try DbtImporter.plan(manifest: dir + "/manifest.json"), to: dir + "/c.sqlite")
-        return try LineageEngine(catalog: try Catalog(path: dir + "/c.sqlite"))
+        return try engine(nodes)
+    }
+
+    /// `config.KEY:` on any key, compared as dbt compares (selector_methods.ConfigSelectorMethod).
+    @Test func configKeysCompareAsDbtDoes() throws {
+        let engine = try Self.engine([
+            Self.model("model.shop.a", "a", #", "config": {"enabled": true, "tags": ["nightly", "hourly"], "schema": "mart", "unique_key": ["id"], "meta": {"owner": "ana"}, "contract": {"enforced": true}, "incremental_strategy": "delete+insert", "batch": 5, "grants": {"select": ["x"]}, "flags": [true]}"#),
+            Self.model("model.shop.b", "b", #", "config": {"enabled": true, "tags": ["hourly"], "schema": null, "meta": {"owner": "bo"}, "contract": {"enforced": false}}"#),
+            Self.model("model.shop.c", "c", #", "config": {"enabled": false, "tags": []}"#),
+        ])
+        func ids(_ s: String) throws -> [String] {
+            do { return try engine.nodes(try engine.select(try Selection.parse([s])).nodes).map(\.id).sorted() }
+            catch LineageError.noMatch { return [] }
+        }
+        #expect(try ids("config.tags:nightly") == ["model.shop.a"])            // a list holding it
+        #expect(try ids("config.tags:hourly") == ["model.shop.a", "model.shop.b"])
+        #expect(try ids("config.enabled:True") == ["model.shop.a", "model.shop.b"]) // booleans in any case
+        #expect(try ids("config.enabled:FALSE").isEmpty)                         // disabled nodes are not nodes, as in dbt
+        #expect(try ids("config.tags:hourly,config.enabled:true") == ["model.shop.a", "model.shop.b"])
+        #expect(try ids("config.contract.enforced:true") == ["model.shop.a"])    // nested
+        #expect(try ids("config.meta.owner:bo") == ["model.shop.b"])
+        #expect(try ids("config.unique_key:id") == ["model.shop.a"])
+        #expect(try ids("config.flags:TRUE") == ["model.shop.a"])              // true inside a list
+        #expect(try ids("config.incremental_strategy:delete+insert") == ["model.shop.a"])
+        #expect(try ids("config.schema:MART").isEmpty)                           // strings are exact
+        #expect(try ids("config.batch:5").isEmpty)                               // a number never equals typed text
+        #expect(try ids("config.grants:select").isEmpty)                         // nor does an object
+        #expect(try ids("config.schema:null").isEmpty)
+        #expect(try ids("config.materialized:table").isEmpty)                    // still the materialization
     }
 
     @Test func groupAccessAndVersionSelectAsDbtDoes() throws {
