@@ -104,9 +104,9 @@ from pathlib import Path
 
 NODE_FORMS = ["{n}", "+{n}", "{n}+", "1+{n}", "{n}+1", "2+{n}", "+{n}+", "@{n}"]
 
-# dbt's model governance methods, asked of every project (none of the corpus
-# projects declares groups or versions, so these pin dbt's defaults: every
-# model is protected and unversioned).
+# dbt's model governance methods and config keys, asked of every project (none
+# of the corpus projects declares groups or versions, so these pin dbt's
+# defaults: every model is protected and unversioned).
 GOVERNANCE_CASES = [
     ("access:protected", None, "access: models at an access level (protected is dbt's default)"),
     ("access:public", None, "no public models: empty"),
@@ -115,6 +115,14 @@ GOVERNANCE_CASES = [
     ("version:none", None, "version: unversioned models"),
     ("version:latest", None, "no versioned models: empty"),
     ("version:newest", None, "version: takes latest, prerelease, old or none"),
+    # config.KEY: on any key of a node's config, as dbt compares it.
+    ("config.enabled:true", None, "config: a boolean"),
+    ("config.enabled:TRUE", None, "config: true/false in any case"),
+    ("config.contract.enforced:false", None, "config: a nested key"),
+    ("config.on_schema_change:ignore", None, "config: a string default"),
+    ("config.docs.show:true", None, None),
+    ("config.post-hook:x", None, "config: a list key nobody fills: empty"),
+    ("config.no_such_key:x", None, "config: a key nobody has: empty"),
 ]
 
 PROJECTS = {
@@ -210,6 +218,12 @@ PROJECTS = {
             ("stg_info__does_not_exist", "no such node", ["{n}", "+{n}", "@{n}"]),
         ],
         "extra": GOVERNANCE_CASES + [
+            ("config.tags:nightly", None, "config: a list holding the value"),
+            ("config.schema:dbt_staging", None, None),
+            ("config.incremental_strategy:delete+insert", None, "a '+' inside a method's value is part of it"),
+            ("config.unique_key:event_id", None, None),
+            ("+config.snowflake_warehouse:transform_l", None, "config under a graph operator"),
+            ("config.tags:nightly,config.schema:int_product", None, None),
             ("config.materialized:incremental", None, None),
             ("config.materialized:ephemeral", None, None),
             ("config.materialized:table,package:mattermost_analytics", None, None),
@@ -275,6 +289,9 @@ PROJECTS = {
              ["{n}", "+{n}", "{n}+", "1+{n}", "2+{n}", "{n}+1"]),
         ],
         "extra": GOVERNANCE_CASES + [
+            ("config.labels.domain:mart", None, "config: a nested user key"),
+            ("config.persist_docs.relation:true", None, None),
+            ("config.schema:mart_ntd_annual_reporting", None, None),
             ("config.materialized:incremental", None, None),
             ("config.materialized:table,tag:tides_product", None, None),
             ("+fct_payments_settlements_enghouse +fct_elavon__transactions", None, "union"),
