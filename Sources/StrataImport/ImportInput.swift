@@ -171,16 +171,15 @@ enum ImportInput {
     }
 }
 
-/// A JSON value decoded leniently: a string, or the first string of a list, or the `name` of an
-/// object (owners are written all three ways); anything else is nil.
-/// Any JSON value decoded back into compact JSON text: what the decoder keeps of a dbt node's
-/// config (the manifest reader keeps the bytes as they are).
+/// Any JSON value decoded back into compact JSON text, object keys sorted (the decoder hands them
+/// over in no fixed order, and the text goes into an import's digest): what the decoder keeps of a
+/// dbt node's config (the manifest reader keeps the bytes as they are).
 struct JSONText: Decodable {
     var text: String
 
     init(from decoder: Decoder) throws {
         if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
-            text = "{" + (try keyed.allKeys.map { key in
+            text = "{" + (try keyed.allKeys.sorted { $0.stringValue < $1.stringValue }.map { key in
                 Self.quoted(key.stringValue) + ":" + (try keyed.decode(JSONText.self, forKey: key).text)
             }.joined(separator: ",")) + "}"
             return
@@ -239,6 +238,8 @@ struct LenientVersion: Decodable, Equatable {
     }
 }
 
+/// A JSON value decoded leniently: a string, or the first string of a list, or the `name` of an
+/// object (owners are written all three ways); anything else is nil.
 struct LenientName: Decodable, Equatable {
     var value: String?
     init(value: String?) { self.value = value }

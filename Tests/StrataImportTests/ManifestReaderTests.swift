@@ -120,6 +120,14 @@ import Testing
         #expect(reference.nodes["model.p.a"]?.columns?.list.map(\.0) == ["a", "z", "é"])
     }
 
+    /// The decoder's config text must not depend on the order it hands keys over in (it changes
+    /// from one process to the next, and the text goes into the import's digest).
+    @Test func decodedConfigTextIsCanonical() throws {
+        let data = Data(#"{"b": 1, "a": {"d": 2.5, "c": [true, null, "x\"y\u0001"]}, "é": {}}"#.utf8)
+        let text = try JSONDecoder().decode(JSONText.self, from: data).text
+        #expect(text == #"{"a":{"c":[true,null,"x\"y\u0001"],"d":2.5},"b":1,"é":{}}"#)
+    }
+
     @Test func modelVersionsReadAsTheDecoderReadsThem() throws {
         let nodes = [("a", "1", "2"), ("b", "2.5", "2.0"), ("c", #""v3""#, #""v3""#), ("d", "null", "null"), ("e", "-1e2", "7")]
             .map { name, version, latest in
