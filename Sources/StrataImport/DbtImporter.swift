@@ -194,40 +194,54 @@ public enum DbtImporter {
         public var manifest: String
         /// `run_results.json` beside a manifest found in a folder.
         public var runResults: String?
-        /// That invocation's log: `dbt.log` beside the manifest, or in the project's `logs/`.
+        /// The project's log: `dbt.log` beside the manifest, or in the project's `logs/` (dbt
+        /// appends every invocation to it; the viewer finds the failures at its end).
         public var log: String?
+        /// Why a `run_results.json` found beside the manifest was left out.
+        public var skipped: String?
 
-        public init(manifest: String, runResults: String? = nil, log: String? = nil) {
-            self.manifest = manifest; self.runResults = runResults; self.log = log
+        public init(manifest: String, runResults: String? = nil, log: String? = nil, skipped: String? = nil) {
+            self.manifest = manifest; self.runResults = runResults; self.log = log; self.skipped = skipped
         }
     }
 
     /// A file is the manifest itself. A folder is a dbt project or its `target/`: the manifest
     /// (`manifest.json`, or `.json.gz`) is looked for in it, then in its `target/`; the
-    /// `run_results.json` beside it and the log of that invocation come along (dbt writes all
-    /// of them on every `dbt run` or `build`), so `strata import dbt .` in a project imports
-    /// its models and its latest run.
+    /// `run_results.json` beside it and the project's log come along when that file is from an
+    /// invocation that ran nodes (`run`, `build`, `test`, `seed`, `snapshot`), so `strata import
+    /// dbt .` in a project imports its models and its latest run. dbt also writes the file for
+    /// `compile`, `show` or `docs generate`, with every node "success": such a file is left out
+    /// and `skipped` says why.
     public static func artifacts(in input: String) throws -> Artifacts {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir), isDir.boolValue else {
-            return Artifacts(manifest: input)
-        }
+        guard ImportInput.isDirectory(input) else { return Artifacts(manifest: input) }
         func file(_ path: String) -> String? {
-            var dir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue ? path : nil
+            FileManager.default.fileExists(atPath: path) && !ImportInput.isDirectory(path) ? path : nil
         }
         let root = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
         for folder in [root, root + "/target"] {
             guard let manifest = file(folder + "/manifest.json") ?? file(folder + "/manifest.json.gz") else { continue }
-            let runResults = file(folder + "/run_results.json")
+            var runResults = file(folder + "/run_results.json")
+            var skipped: String?
+            if let path = runResults, let command = invocationCommand(path),
+               !["run", "build", "test", "seed", "snapshot"].contains(command) {
+                skipped = "\(path) is from `dbt \(command)`, which runs nothing: no run imported"
+                runResults = nil
+            }
             // dbt logs to <project>/logs/dbt.log; a folder of saved artifacts may keep it beside them.
             let project = URL(fileURLWithPath: folder).lastPathComponent == "target"
                 ? URL(fileURLWithPath: folder).deletingLastPathComponent().path : folder
             let log = runResults == nil ? nil : file(folder + "/dbt.log") ?? file(project + "/logs/dbt.log")
-            return Artifacts(manifest: manifest, runResults: runResults, log: log)
+            return Artifacts(manifest: manifest, runResults: runResults, log: log, skipped: skipped)
         }
         throw ImportInput.problem(input, "no manifest.json here or in target/ (dbt writes target/manifest.json "
                                   + "on parse, compile, run and build)")
+    }
+
+    /// The dbt command that wrote a run_results.json (`args.which`), nil when it does not say.
+    static func invocationCommand(_ path: String) -> String? {
+        struct Head: Decodable { var args: Args?; struct Args: Decodable { var which: String? } }
+        guard let data = try? ImportInput.read(path) else { return nil }
+        return (try? JSONDecoder().decode(Head.self, from: data))?.args?.which
     }
 
     /// A plan for one manifest, optionally with the run_results of an invocation and its log.

@@ -34,8 +34,6 @@ import Testing
         #expect(relation == ["wh.analytics.a"])
     }
 
-    /// A newer manifest that changes only a model's owner (or only its stage or tool) updates it:
-    /// the digest that decides "nothing changed" covers every written field.
     @Test func aDbtFolderBringsItsManifestRunResultsAndLog() throws {
         let project = try makeTempDirectory("dbt-folder")
         let fm = FileManager.default
@@ -62,6 +60,13 @@ import Testing
         #expect(try DbtImporter.artifacts(in: project) == built)
         #expect(try DbtImporter.artifacts(in: project + "/") == built)
         #expect(try DbtImporter.artifacts(in: project + "/target") == built)
+        // run_results.json written by `dbt compile` (every node "success") is no run.
+        try #"{"args": {"which": "compile"}, "results": []}"#.write(toFile: project + "/target/run_results.json", atomically: true, encoding: .utf8)
+        let compiled = try DbtImporter.artifacts(in: project)
+        #expect(compiled.runResults == nil && compiled.log == nil)
+        #expect(compiled.skipped?.contains("is from `dbt compile`, which runs nothing") == true)
+        try #"{"args": {"which": "build"}, "results": []}"#.write(toFile: project + "/target/run_results.json", atomically: true, encoding: .utf8)
+        #expect(try DbtImporter.artifacts(in: project) == built)
         // Saved artifacts keep the log beside them; a gzipped manifest counts.
         let saved = project + "/saved"
         try touch(saved + "/manifest.json.gz")
@@ -71,6 +76,8 @@ import Testing
                                                                runResults: saved + "/run_results.json", log: saved + "/dbt.log"))
     }
 
+    /// A newer manifest that changes only a model's owner (or only its stage or tool) updates it:
+    /// the digest that decides "nothing changed" covers every written field.
     @Test func ownerChangeAloneIsImported() throws {
         let dir = try makeTempDirectory("dbt-owner")
         let c = dir + "/c.sqlite"
