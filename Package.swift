@@ -81,7 +81,9 @@ let package = Package(
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "StrataLineageTests", dependencies: ["StrataLineage", "StrataCatalog", "StrataImport", "StrataTestSupport"]),
+        .testTarget(name: "StrataLineageTests", dependencies: [
+            "StrataLineage", "StrataCatalog", "StrataImport", "StrataTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "StrataLogsTests", dependencies: ["StrataLogs", "StrataTestSupport"]),
         .testTarget(name: "StrataCursesTests", dependencies: ["StrataCurses"]),
         // Drives the built binary in tmux; depends on it so `swift test` builds it first.

@@ -392,6 +392,14 @@ extension CatalogReader {
             """, [value])
     }
 
+    /// True when some dbt node was imported before the catalog kept configs, access, groups and
+    /// versions (migration v10): those selectors cannot answer for it until a re-import.
+    public func dbtNodesLackGovernance() throws -> Bool {
+        guard try db.tableExists("dbt_node") else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dbt_node WHERE config = ?)",
+                                 arguments: [CatalogSchema.importedBeforeConfig]) ?? false
+    }
+
     /// dbt nodes and sources whose config holds `value` at `path` (`config.meta.owner:ana`), as
     /// dbt compares: a string equal to it (`severity` ignoring case), `true`/`false` in any case
     /// for a boolean, or a list holding either. Numbers, objects and nulls never match a value

@@ -223,11 +223,17 @@ extension CatalogSchema {
     /// v9: what dbt's `access:`, `group:` and `version:` selectors match: a model's access level,
     /// a node's group, a versioned model's version and its latest version ('' when not set).
     /// Nodes imported before keep '' until their next import.
-    /// v10: a dbt node's whole config as JSON text, for dbt's `config.KEY:` selectors ('' until
-    /// the node's next import).
+    /// v10: a dbt node's whole config as JSON text, for dbt's `config.KEY:` selectors. Nodes
+    /// already in the catalog are marked `?` (`CatalogSchema.importedBeforeConfig`): they lack
+    /// their config, access, group and version until their manifest is imported again, and the
+    /// selectors that read those say so rather than answer wrongly.
     static func addDbtConfig(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN config TEXT NOT NULL DEFAULT ''")
+        try db.execute(sql: "UPDATE dbt_node SET config = ?", arguments: [importedBeforeConfig])
     }
+
+    /// The config of a dbt node imported before v10.
+    public static let importedBeforeConfig = "?"
 
     static func addDbtAccessGroupVersion(_ db: Database) throws {
         for column in ["access", "group_name", "version", "latest_version"] {

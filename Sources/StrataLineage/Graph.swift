@@ -270,8 +270,16 @@ public final class LineageGraph: @unchecked Sendable {
     }
 
     /// Cycles among `nodes` (strongly connected parts of more than one node, or a node with an
-    /// edge to itself), each as a list of nodes.
+    /// edge to itself), each as a list of nodes starting at its lowest, lowest first: the same
+    /// answer whichever way the edges were read.
     public func cycles(among selected: [Int32]) throws -> [[Int32]] {
+        try unorderedCycles(among: selected).map { part in
+            let start = part.firstIndex(of: part.min()!)!
+            return Array(part[start...] + part[..<start])
+        }.sorted { $0[0] < $1[0] }
+    }
+
+    private func unorderedCycles(among selected: [Int32]) throws -> [[Int32]] {
         // Only nodes that survive peeling the whole graph's sources and sinks can be on one.
         if candidates == nil, let stored = try loadStoredCycleCandidates() { candidates = Set(stored) }
         if candidates == nil, let catalog, !isLoaded(.downstream), selected.count <= Self.probeBudget {

@@ -19,6 +19,8 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
     case unknownNode(String, suggestions: [String])
     /// `test_name:x` alone: data tests are checks on tables here, not lineage nodes.
     case checksOnly(selector: String)
+    /// `access:`, `group:`, `version:` or `config.KEY:` on dbt nodes imported by an older strata.
+    case importAgain(selector: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,9 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
             "selector '\(s)' matches no node" + Self.hint(suggestions)
         case .unknownNode(let s, let suggestions):
             "no node '\(s)' in the catalog" + Self.hint(suggestions)
+        case .importAgain(let s):
+            "'\(s)' reads dbt's access, groups, versions and configs, which this catalog's dbt nodes were "
+                + "imported without (by an older strata): import their manifest again"
         case .checksOnly(let s):
             "'\(s)' selects data tests, which strata keeps as checks on their tables rather than as "
                 + "lineage nodes; '+\(s)' selects the tables they test and everything upstream"
@@ -157,11 +162,15 @@ public final class LineageEngine: @unchecked Sendable {
         case .owner: found = try catalog.read { try $0.lineageNums(ownerGlob: value) }
         case .stage: found = try catalog.read { try $0.lineageNums(stageGlob: value) }
         case .kind: found = try catalog.read { try $0.lineageNums(kindGlob: value) }
-        case .config:
-            found = try catalog.read { r in
-                atom.arguments == ["materialized"] ? try r.lineageNums(materialization: value)
-                    : try r.lineageNums(dbtConfig: atom.arguments, equalTo: value)
+        case .config where atom.arguments == ["materialized"]:
+            found = try catalog.read { try $0.lineageNums(materialization: value) }
+        case .config, .group, .access, .version:
+            // What dbt's model governance and config keys name; a catalog imported by an older
+            // strata lacks them, and says so rather than answer wrongly.
+            guard try !catalog.read({ try $0.dbtNodesLackGovernance() }) else {
+                throw LineageError.importAgain(selector: atom.description)
             }
+            found = try governed(atom)
         case .package:
             let root = try rootPackages()
             found = try dbtNodes().filter { value == "this" ? root.contains($0.package) : glob(value, $0.package) }.map(\.num)
@@ -173,12 +182,6 @@ public final class LineageEngine: @unchecked Sendable {
                 return glob(value, name) || glob(value, stem)
             }.map(\.num)
         case .resourceType: found = try dbtNodes().filter { $0.resourceType == value }.map(\.num)
-        case .group: found = try dbtNodes().filter { !$0.group.isEmpty && glob(value, $0.group) }.map(\.num)
-        case .access: found = try dbtNodes().filter { $0.resourceType == "model" && $0.access == value }.map(\.num)
-        case .version:
-            found = try dbtNodes().filter {
-                $0.resourceType == "model" && Self.versionMatches(value, version: $0.version, latest: $0.latestVersion)
-            }.map(\.num)
         case .path:
             // dbt globs the pattern in the root project's folder first: a folder that exists only
             // inside an installed package matches nothing, though package nodes whose own path
@@ -202,6 +205,26 @@ public final class LineageEngine: @unchecked Sendable {
         }
         if found.isEmpty { throw LineageError.noMatch(selector: atom.description, suggestions: try suggestions(for: value)) }
         return Array(Set(found + (try tasks(ofDagsAmong: found))))
+    }
+
+    /// The nodes `group:`, `access:`, `version:` or `config.KEY:` name, as dbt matches them.
+    private func governed(_ atom: SelectorAtom) throws -> [Int32] {
+        let value = atom.value
+        switch atom.method {
+        case .group:
+            // dbt's groupable nodes: not sources or exposures, whatever their config says.
+            return try dbtNodes().filter {
+                !$0.group.isEmpty && $0.resourceType != "source" && $0.resourceType != "exposure" && glob(value, $0.group)
+            }.map(\.num)
+        case .access:
+            return try dbtNodes().filter { $0.resourceType == "model" && $0.access == value }.map(\.num)
+        case .version:
+            return try dbtNodes().filter {
+                $0.resourceType == "model" && Self.versionMatches(value, version: $0.version, latest: $0.latestVersion)
+            }.map(\.num)
+        default:
+            return try catalog.read { try $0.lineageNums(dbtConfig: atom.arguments, equalTo: value) }
+        }
     }
 
     /// The tasks of the DAGs among `nums`: a DAG stands for what it runs. A few nums are asked

@@ -7,6 +7,25 @@ import Testing
 /// The v6-import migration: the exact names other parts of strata read (lineage selectors read
 /// dbt_node, column lineage reads column_edge), added to a v5 catalog without touching its data.
 @Suite struct ImportSchemaTests {
+    /// dbt nodes imported before v10 lack config, access, group and version: marked, so the
+    /// selectors that read those can say "import again" instead of answering wrongly.
+    @Test func dbtNodesFromBeforeV10AreMarked() throws {
+        let path = try makeTempDirectory("v10") + "/old.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try CatalogSchema.migrateForTesting(queue, upTo: "v8-dbt-patch-path")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO entity(id, kind, name) VALUES ('model.p.a', 'table', 'a');
+                INSERT INTO dbt_node(id, resource_type, package_name, fqn) VALUES ('model.p.a', 'model', 'p', 'p.a');
+                """)
+        }
+        try queue.close()
+        let catalog = try Catalog(path: path)
+        #expect(try catalog.read { try $0.dbtNodesLackGovernance() })
+        let fresh = try Catalog()
+        #expect(try !fresh.read { try $0.dbtNodesLackGovernance() })
+    }
+
     @Test func v5CatalogGainsTheImportTablesAndKeepsItsData() throws {
         let path = try makeTempDirectory("v6") + "/old.sqlite"
         let queue = try DatabaseQueue(path: path)
