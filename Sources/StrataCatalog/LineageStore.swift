@@ -96,8 +96,8 @@ extension Catalog {
     public func probingLineage<T>(upstream: Bool, _ body: (_ neighbors: (Int32) throws -> [Int32]) throws -> T) throws -> T {
         try db.read { db in
             let statement = try db.cachedStatement(sql: upstream
-                ? "SELECT f.num FROM entity t JOIN edge e ON e.to_id = t.id JOIN entity f ON f.id = e.from_id WHERE t.num = ?"
-                : "SELECT t.num FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id WHERE f.num = ?")
+                ? "SELECT f.num FROM entity t JOIN edge e ON e.to_id = t.id JOIN entity f ON f.id = e.from_id WHERE t.num = ? ORDER BY e.from_id, e.source"
+                : "SELECT t.num FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id WHERE f.num = ? ORDER BY e.to_id, e.source")
             return try body { num in try Int32.fetchAll(statement, arguments: [Int64(num)]) }
         }
     }
@@ -108,7 +108,7 @@ extension Catalog {
         try db.read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT t.num, e.source FROM entity f JOIN edge e ON e.from_id = f.id JOIN entity t ON t.id = e.to_id
-                WHERE f.num = ?
+                WHERE f.num = ? ORDER BY e.to_id, e.source
                 """)
             var out: [(Int32, Int32, String)] = []
             for n in nums {
@@ -192,6 +192,7 @@ enum LineageCacheCodec {
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT f.num, t.num, e.source FROM edge e
             JOIN entity f ON f.id = e.from_id JOIN entity t ON t.id = e.to_id
+            ORDER BY e.to_id, e.from_id, e.source
             """)
         while let row = try cursor.next() {
             from.append(Int32(row[0] as Int64))
