@@ -135,6 +135,9 @@ public enum DbtImporter {
     struct RunResults: Decodable {
         var metadata: RunMetadata
         var results: [Result]
+        /// The command line; `which` is the dbt command that wrote the file.
+        var args: Args?
+        struct Args: Decodable { var which: String? }
         struct RunMetadata: Decodable {
             var dbt_schema_version: String?
             var generated_at: String?
@@ -197,21 +200,17 @@ public enum DbtImporter {
         /// The project's log: `dbt.log` beside the manifest, or in the project's `logs/` (dbt
         /// appends every invocation to it; the viewer finds the failures at its end).
         public var log: String?
-        /// Why a `run_results.json` found beside the manifest was left out.
-        public var skipped: String?
 
-        public init(manifest: String, runResults: String? = nil, log: String? = nil, skipped: String? = nil) {
-            self.manifest = manifest; self.runResults = runResults; self.log = log; self.skipped = skipped
+        public init(manifest: String, runResults: String? = nil, log: String? = nil) {
+            self.manifest = manifest; self.runResults = runResults; self.log = log
         }
     }
 
     /// A file is the manifest itself. A folder is a dbt project or its `target/`: the manifest
     /// (`manifest.json`, or `.json.gz`) is looked for in it, then in its `target/`; the
-    /// `run_results.json` beside it and the project's log come along when that file is from an
-    /// invocation that ran nodes (`run`, `build`, `test`, `seed`, `snapshot`), so `strata import
-    /// dbt .` in a project imports its models and its latest run. dbt also writes the file for
-    /// `compile`, `show` or `docs generate`, with every node "success": such a file is left out
-    /// and `skipped` says why.
+    /// `run_results.json` beside it and the project's log come along, so `strata import dbt .` in
+    /// a project imports its models and its latest run (`plan` leaves out run results of a
+    /// command that ran nothing).
     public static func artifacts(in input: String) throws -> Artifacts {
         guard ImportInput.isDirectory(input) else { return Artifacts(manifest: input) }
         func file(_ path: String) -> String? {
@@ -220,28 +219,15 @@ public enum DbtImporter {
         let root = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
         for folder in [root, root + "/target"] {
             guard let manifest = file(folder + "/manifest.json") ?? file(folder + "/manifest.json.gz") else { continue }
-            var runResults = file(folder + "/run_results.json")
-            var skipped: String?
-            if let path = runResults, let command = invocationCommand(path),
-               !["run", "build", "test", "seed", "snapshot"].contains(command) {
-                skipped = "\(path) is from `dbt \(command)`, which runs nothing: no run imported"
-                runResults = nil
-            }
+            let runResults = file(folder + "/run_results.json")
             // dbt logs to <project>/logs/dbt.log; a folder of saved artifacts may keep it beside them.
             let project = URL(fileURLWithPath: folder).lastPathComponent == "target"
                 ? URL(fileURLWithPath: folder).deletingLastPathComponent().path : folder
             let log = runResults == nil ? nil : file(folder + "/dbt.log") ?? file(project + "/logs/dbt.log")
-            return Artifacts(manifest: manifest, runResults: runResults, log: log, skipped: skipped)
+            return Artifacts(manifest: manifest, runResults: runResults, log: log)
         }
         throw ImportInput.problem(input, "no manifest.json here or in target/ (dbt writes target/manifest.json "
                                   + "on parse, compile, run and build)")
-    }
-
-    /// The dbt command that wrote a run_results.json (`args.which`), nil when it does not say.
-    static func invocationCommand(_ path: String) -> String? {
-        struct Head: Decodable { var args: Args?; struct Args: Decodable { var which: String? } }
-        guard let data = try? ImportInput.read(path) else { return nil }
-        return (try? JSONDecoder().decode(Head.self, from: data))?.args?.which
     }
 
     /// A plan for one manifest, optionally with the run_results of an invocation and its log.
@@ -308,7 +294,13 @@ public enum DbtImporter {
         plan.batch.files.append(batch)
 
         if let runResults {
-            plan.batch.files.append(try runBatch(runResults, manifest: m, project: project, log: log))
+            let rr = try readRunResults(runResults)
+            if let command = rr.args?.which, !Self.commandsThatRun.contains(command) {
+                // dbt writes the file for compile, show or docs generate too, every node "success".
+                plan.warnings.append("\(runResults) is from `dbt \(command)`, which runs nothing: no run imported")
+            } else {
+                plan.batch.files.append(try runBatch(rr, from: runResults, manifest: m, project: project, log: log))
+            }
         } else if log != nil {
             throw ImportInput.problem(log!, "--log needs --run-results: a log is attached to the run it belongs to")
         }
@@ -449,14 +441,21 @@ public enum DbtImporter {
 
     // MARK: run_results
 
-    /// One dag_run of the DAG `dbt.<project>` for the invocation, one task_run per executed node.
-    static func runBatch(_ path: String, manifest m: Manifest, project: String, log: String?) throws -> ImportFileBatch {
+    /// dbt commands whose run_results.json records a run (compile, show and docs generate write one too).
+    static let commandsThatRun: Set<String> = ["run", "build", "test", "seed", "snapshot"]
+
+    static func readRunResults(_ path: String) throws -> RunResults {
         let data = try ImportInput.read(path)
         let head = String(decoding: data.prefix(4096), as: UTF8.self)
         if head.contains("schemas.getdbt.com/dbt/manifest/") {
             throw ImportInput.problem(path, "this is a manifest, not run_results.json (metadata.dbt_schema_version)")
         }
-        let rr = try ImportInput.decode(RunResults.self, data, file: path)
+        return try ImportInput.decode(RunResults.self, data, file: path)
+    }
+
+    /// One dag_run of the DAG `dbt.<project>` for the invocation, one task_run per executed node.
+    static func runBatch(_ rr: RunResults, from path: String, manifest m: Manifest, project: String,
+                         log: String?) throws -> ImportFileBatch {
         var logPath: String?
         if let log {
             _ = try ImportInput.read(log)   // exists and is readable

@@ -69,7 +69,6 @@ struct Import: ParsableCommand {
                     let alongside = runResults == nil ? [found.runResults, found.log].compactMap { $0 } : []
                     note("")
                     printError("strata: reading " + ([found.manifest] + alongside).joined(separator: ", "))
-                    if runResults == nil, let why = found.skipped { printError("strata: note: " + why) }
                 }
                 // Files named on the command line win over those found in a folder.
                 let p = try DbtImporter.plan(manifest: found.manifest, runResults: runResults ?? found.runResults,

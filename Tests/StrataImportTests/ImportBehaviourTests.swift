@@ -36,11 +36,7 @@ import Testing
 
     @Test func aDbtFolderBringsItsManifestRunResultsAndLog() throws {
         let project = try makeTempDirectory("dbt-folder")
-        let fm = FileManager.default
-        func touch(_ path: String) throws {
-            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try "{}".write(toFile: path, atomically: true, encoding: .utf8)
-        }
+        func touch(_ path: String) throws { _ = try writeFile(project, String(path.dropFirst(project.count + 1)), "{}") }
         // A file is the manifest, whatever its name.
         try touch(project + "/saved.json")
         #expect(try DbtImporter.artifacts(in: project + "/saved.json") == .init(manifest: project + "/saved.json"))
@@ -60,13 +56,6 @@ import Testing
         #expect(try DbtImporter.artifacts(in: project) == built)
         #expect(try DbtImporter.artifacts(in: project + "/") == built)
         #expect(try DbtImporter.artifacts(in: project + "/target") == built)
-        // run_results.json written by `dbt compile` (every node "success") is no run.
-        try #"{"args": {"which": "compile"}, "results": []}"#.write(toFile: project + "/target/run_results.json", atomically: true, encoding: .utf8)
-        let compiled = try DbtImporter.artifacts(in: project)
-        #expect(compiled.runResults == nil && compiled.log == nil)
-        #expect(compiled.skipped?.contains("is from `dbt compile`, which runs nothing") == true)
-        try #"{"args": {"which": "build"}, "results": []}"#.write(toFile: project + "/target/run_results.json", atomically: true, encoding: .utf8)
-        #expect(try DbtImporter.artifacts(in: project) == built)
         // Saved artifacts keep the log beside them; a gzipped manifest counts.
         let saved = project + "/saved"
         try touch(saved + "/manifest.json.gz")
@@ -78,6 +67,24 @@ import Testing
 
     /// A newer manifest that changes only a model's owner (or only its stage or tool) updates it:
     /// the digest that decides "nothing changed" covers every written field.
+    /// dbt writes run_results.json for compile, show and docs generate too, with every node
+    /// "success": such a file records no run, whether found in a folder or named with --run-results.
+    @Test func runResultsOfACommandThatRanNothingAreNoRun() throws {
+        let dir = try makeTempDirectory("compiled")
+        let manifest = try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a"], test: false))
+        func results(_ which: String) throws -> String {
+            try writeFile(dir, "run_results.json", #"""
+                {"metadata": {"invocation_id": "i1"}, "args": {"which": "\#(which)"},
+                 "results": [{"unique_id": "model.shop.a", "status": "success"}]}
+                """#)
+        }
+        let compiled = try DbtImporter.plan(manifest: manifest, runResults: try results("compile"))
+        #expect(compiled.batch.files.count == 1)   // the manifest's, no run
+        #expect(compiled.warnings.contains { $0.contains("is from `dbt compile`, which runs nothing: no run imported") })
+        let built = try DbtImporter.plan(manifest: manifest, runResults: try results("build"))
+        #expect(built.batch.files.count == 2 && built.warnings.isEmpty)
+    }
+
     @Test func ownerChangeAloneIsImported() throws {
         let dir = try makeTempDirectory("dbt-owner")
         let c = dir + "/c.sqlite"
