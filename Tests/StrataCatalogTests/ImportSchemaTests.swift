@@ -10,16 +10,10 @@ import Testing
     /// dbt nodes imported before v10 lack config, access, group and version: marked, so the
     /// selectors that read those can say "import again" instead of answering wrongly.
     @Test func dbtNodesFromBeforeV10AreMarked() throws {
-        let path = try makeTempDirectory("v10") + "/old.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try CatalogSchema.migrateForTesting(queue, upTo: "v8-dbt-patch-path")
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO entity(id, kind, name) VALUES ('model.p.a', 'table', 'a');
-                INSERT INTO dbt_node(id, resource_type, package_name, fqn) VALUES ('model.p.a', 'model', 'p', 'p.a');
-                """)
-        }
-        try queue.close()
+        let path = try SchemaTests.olderCatalog("v10", upTo: "v8-dbt-patch-path", """
+            INSERT INTO entity(id, kind, name) VALUES ('model.p.a', 'table', 'a');
+            INSERT INTO dbt_node(id, resource_type, package_name, fqn) VALUES ('model.p.a', 'model', 'p', 'p.a');
+            """)
         let catalog = try Catalog(path: path)
         #expect(try catalog.read { try $0.dbtNodesLackGovernance() })
         let fresh = try Catalog()
@@ -27,18 +21,12 @@ import Testing
     }
 
     @Test func v5CatalogGainsTheImportTablesAndKeepsItsData() throws {
-        let path = try makeTempDirectory("v6") + "/old.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try CatalogSchema.migrateForTesting(queue, upTo: "v5-navigator-indexes")
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO entity(id, kind, name) VALUES ('raw.orders', 'table', 'raw.orders');
-                INSERT INTO data_table(id, platform) VALUES ('raw.orders', 'snowflake');
-                INSERT INTO dag_run(dag_id, run_id, state) VALUES ('d', 'r', 'failed');
-                INSERT INTO task_run(run_num, task_id, state) VALUES (1, 'd.t', 'failed');
-                """)
-        }
-        try queue.close()
+        let path = try SchemaTests.olderCatalog("v6", upTo: "v5-navigator-indexes", """
+            INSERT INTO entity(id, kind, name) VALUES ('raw.orders', 'table', 'raw.orders');
+            INSERT INTO data_table(id, platform) VALUES ('raw.orders', 'snowflake');
+            INSERT INTO dag_run(dag_id, run_id, state) VALUES ('d', 'r', 'failed');
+            INSERT INTO task_run(run_num, task_id, state) VALUES (1, 'd.t', 'failed');
+            """)
         let catalog = try Catalog(path: path)
         #expect(try catalog.appliedMigrations().contains("v6-import"))
         let q = try DatabaseQueue(path: path)

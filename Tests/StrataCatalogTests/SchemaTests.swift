@@ -18,18 +18,28 @@ import Testing
         }
     }
 
-    /// A catalog written by the first schema version keeps its data and gains the newer tables.
-    @Test func olderCatalogIsUpgradedInPlace() throws {
-        let path = try makeTempDirectory("upgrade") + "/old.sqlite"
+    /// A catalog file as an older strata left it: migrated up to `migration` only, then `sql` run
+    /// on it (the rows that strata wrote).
+    static func olderCatalog(_ label: String, upTo migration: String, _ sql: String,
+                             check: (Database) throws -> Void = { _ in }) throws -> String {
+        let path = try makeTempDirectory(label) + "/old.sqlite"
         let queue = try DatabaseQueue(path: path)
-        // Replay only the first migration, as an older strata would have.
-        let first = CatalogSchema.migrationIDs[0]
-        try CatalogSchema.migrateForTesting(queue, upTo: first)
+        try CatalogSchema.migrateForTesting(queue, upTo: migration)
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO entity(id, kind, name) VALUES ('raw.orders', 'table', 'raw.orders')")
-            #expect(try !db.tableExists("entity_source"))
+            try db.execute(sql: sql)
+            try check(db)
         }
         try queue.close()
+        return path
+    }
+
+    /// A catalog written by the first schema version keeps its data and gains the newer tables.
+    @Test func olderCatalogIsUpgradedInPlace() throws {
+        // Replay only the first migration, as an older strata would have.
+        let path = try Self.olderCatalog("upgrade", upTo: CatalogSchema.migrationIDs[0],
+                                         "INSERT INTO entity(id, kind, name) VALUES ('raw.orders', 'table', 'raw.orders')") { db throws in
+            #expect(try !db.tableExists("entity_source"))
+        }
 
         let catalog = try Catalog(path: path)
         #expect(try catalog.appliedMigrations() == CatalogSchema.migrationIDs)
@@ -42,18 +52,12 @@ import Testing
     /// The migration that adds prefix indexes recreates the full-text index and refills it
     /// from the entities an older strata wrote.
     @Test func searchIndexIsRebuiltWithPrefixIndexes() throws {
-        let path = try makeTempDirectory("prefixes") + "/old.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try CatalogSchema.migrateForTesting(queue, upTo: "v2-provenance")
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO entity(id, kind, name, description) VALUES
-                    ('raw.shop.orders', 'table', 'raw.shop.orders', 'One row per customer order');
-                INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
-                    SELECT num, name, 'raw shop orders', '', '', '', description FROM entity;
-                """)
-        }
-        try queue.close()
+        let path = try Self.olderCatalog("prefixes", upTo: "v2-provenance", """
+            INSERT INTO entity(id, kind, name, description) VALUES
+                ('raw.shop.orders', 'table', 'raw.shop.orders', 'One row per customer order');
+            INSERT INTO search(rowid, name, ident, tags, owner, columns, description)
+                SELECT num, name, 'raw shop orders', '', '', '', description FROM entity;
+            """)
 
         let catalog = try Catalog(path: path)
         #expect(try catalog.appliedMigrations() == CatalogSchema.migrationIDs)
