@@ -74,6 +74,7 @@ struct Import: ParsableCommand {
                 let p = try DbtImporter.plan(manifest: found.manifest, runResults: runResults ?? found.runResults,
                                              log: runResults == nil ? found.log : log)
                 merged.batch.files += p.batch.files
+                merged.warnings += p.warnings
                 merged.batch.ensureStages += p.batch.ensureStages.filter { s in !merged.batch.ensureStages.contains { $0.entity.id == s.entity.id } }
                 merged.batch.ensureTools += p.batch.ensureTools.filter { t in !merged.batch.ensureTools.contains { $0.entity.id == t.entity.id } }
             }

@@ -74,6 +74,13 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("reading \(project)/target/manifest.json"))
         #expect(r.stdout.contains("table  +2"))
+        // run_results.json from `dbt compile` is no run: said, not imported.
+        try #"{"metadata": {}, "args": {"which": "compile"}, "results": [{"unique_id": "model.shop.a", "status": "success"}]}"#
+            .write(toFile: project + "/target/run_results.json", atomically: true, encoding: .utf8)
+        let compiled = try strata(["import", "dbt", project, "--catalog", c])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(compiled.stderr.contains("strata: warning: \(project)/target/run_results.json is from `dbt compile`, which runs nothing"))
+        #expect(compiled.stdout.contains("nothing changed"))
         let empty = try makeTempDirectory("cli-empty")
         let none = try strata(["import", "dbt", empty, "--catalog", c])
         #expect(none.status == 1)
