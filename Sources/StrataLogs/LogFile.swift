@@ -11,8 +11,23 @@ public final class LogFile: @unchecked Sendable {
     public let path: String
     /// The file actually mapped (a temporary copy for `.gz` and standard input).
     public let mappedPath: String
+    /// Bytes in view: the whole file, or one dbt invocation's part of it (`invocation`).
     public private(set) var size: Int
+    /// The first byte in view (0 unless narrowed to an invocation); `base` points at it.
     private var base: UnsafeMutableRawPointer?
+    private var mapping: UnsafeMutableRawPointer?
+    private var fileSize = 0
+    /// Where the view starts in the file, and the file's lines before it (add them to a line
+    /// number in view to get the file's own, as an editor shows it).
+    public private(set) var sectionStart = 0
+    public private(set) var linesBefore = 0
+    /// Whether the view reaches the end of the file (so it grows when the file does).
+    private var sectionIsLast = true
+    /// The dbt invocation the view is narrowed to.
+    public private(set) var invocation: String?
+    /// Set when a dbt log was asked for an invocation it does not hold (written to a file
+    /// dbt has rotated since, or to another project's log): the whole file is in view.
+    public private(set) var missingInvocation: String?
     private var fd: Int32 = -1
     private let temporary: Bool
     /// Start offsets of every line that starts before `indexedUpTo`, 4 bytes a line: the offset
@@ -31,7 +46,10 @@ public final class LogFile: @unchecked Sendable {
         }
     }
 
-    public init(path: String) throws {
+    /// Opens `path`. With `invocation` (the run id of a dbt run, which is dbt's invocation id),
+    /// a dbt file log that several invocations appended to is narrowed to that invocation's
+    /// part: from its `=== time | id ===` header to the next header. Other logs are whole.
+    public init(path: String, invocation: String? = nil) throws {
         self.path = path
         if path == "-" {
             mappedPath = try Self.copyToTemporary(from: FileHandle.standardInput)
@@ -48,22 +66,93 @@ public final class LogFile: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
         if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw Failure.cannotOpen(path, "it is a directory") }
-        size = Int(st.st_size)
+        fileSize = Int(st.st_size)
+        size = fileSize
         try map()
+        if let invocation { narrow(toInvocation: invocation) }
     }
 
     deinit {
-        if let base, size > 0 { munmap(base, size) }
+        if let mapping, fileSize > 0 { munmap(mapping, fileSize) }
         if fd >= 0 { close(fd) }
         if temporary { unlink(mappedPath) }
     }
 
     private func map() throws {
-        guard size > 0 else { base = nil; return }
-        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard fileSize > 0 else { mapping = nil; base = nil; return }
+        let p = mmap(nil, fileSize, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else { throw Failure.cannotOpen(path, String(cString: strerror(errno))) }
-        madvise(p, size, MADV_SEQUENTIAL)
-        base = p
+        madvise(p, fileSize, MADV_SEQUENTIAL)
+        mapping = p
+        base = p + sectionStart
+    }
+
+    // MARK: One dbt invocation of a shared log
+
+    /// dbt's file log starts each invocation with `============================== hh:mm:ss.ffffff | <invocation id> ==============================`.
+    static let invocationRule = Array("==============================".utf8)
+
+    /// Narrows the view to `id`'s part of a dbt file log; leaves other logs whole.
+    private func narrow(toInvocation id: String) {
+        guard looksLikeDbtFileLog() else { return }
+        let needle = Array(" | \(id) ".utf8)
+        var from = 0
+        var header: Int?
+        while let at = find(needle, from: from, to: size) {
+            let start = lineStart(containing: at)
+            if startsWithRule(start) { header = start; break }
+            from = at + 1
+        }
+        guard let start = header else { missingInvocation = id; return }
+        let next = nextInvocationHeader(after: start)
+        linesBefore = newlines(in: 0..<start)
+        sectionStart = start
+        sectionIsLast = next == nil
+        size = (next ?? fileSize) - start
+        base = mapping.map { $0 + start }
+        invocation = id
+    }
+
+    /// Whether the line starting at `offset` (in view) is an invocation header.
+    private func startsWithRule(_ offset: Int) -> Bool {
+        guard let base, offset + Self.invocationRule.count <= size else { return false }
+        return Self.invocationRule.withUnsafeBytes { memcmp(base + offset, $0.baseAddress!, $0.count) } == 0
+    }
+
+    /// The start (in view) of the first invocation header after the line at `offset`.
+    private func nextInvocationHeader(after offset: Int) -> Int? {
+        var from = lineEnd(from: offset)
+        while let at = find([0x0A] + Self.invocationRule, from: from, to: size) {
+            if find(Array(" | ".utf8), from: at + 1, to: lineEnd(from: at + 1)) != nil { return at + 1 }
+            from = at + 1
+        }
+        return nil
+    }
+
+    /// A dbt file log: among its first lines, an invocation header or a `hh:mm:ss.ffffff [level]` line.
+    private func looksLikeDbtFileLog() -> Bool {
+        var line = 0
+        for _ in 0..<20 {
+            guard line < min(size, 1 << 16) else { return false }
+            if startsWithRule(line) { return true }
+            let end = lineEnd(from: line)
+            if end > line, let base {
+                let header = LineParser.header(UnsafeRawBufferPointer(start: base + line, count: min(end - line, 200)))
+                if let header { return header.format == .dbtLog }
+            }
+            line = end + 1
+        }
+        return false
+    }
+
+    private func newlines(in range: Range<Int>) -> Int {
+        guard let base else { return 0 }
+        var n = 0, o = range.lowerBound
+        while o < range.upperBound, let p = memchr(base + o, 0x0A, range.upperBound - o) {
+            n += 1
+            o = base.distance(to: p) + 1
+        }
+        return n
     }
 
     /// The file's bytes (empty for an empty file). Valid while this object lives.
@@ -74,13 +163,20 @@ public final class LogFile: @unchecked Sendable {
     /// Picks up bytes appended since the file was mapped (follow mode). True when it grew.
     @discardableResult
     public func refresh() -> Bool {
-        guard !temporary else { return false }
+        guard !temporary, sectionIsLast else { return false }
         var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) > size else { return false }
+        guard fstat(fd, &st) == 0, Int(st.st_size) > fileSize else { return false }
         lock.lock(); defer { lock.unlock() }
-        if let base { munmap(base, size) }
-        size = Int(st.st_size)
+        if let mapping { munmap(mapping, fileSize) }
+        let grownFrom = size
+        fileSize = Int(st.st_size)
+        size = fileSize - sectionStart
         try? map()
+        // A new dbt invocation appended after the one in view stays out of it.
+        if invocation != nil, let next = nextInvocationHeader(after: lineStart(containing: max(0, grownFrom - 1))) {
+            size = next
+            sectionIsLast = false
+        }
         return true
     }
 
@@ -258,10 +354,11 @@ public final class LogFile: @unchecked Sendable {
     /// Drops the resident pages of [from, to) of a read-only mapping (page-aligned inside),
     /// except the first `keepFirst` bytes of the file.
     static func release(_ base: UnsafeMutableRawPointer, from: Int, to: Int, keepFirst: Int = 0) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = ((max(from, keepFirst) + page - 1) / page) * page
-        let end = (to / page) * page
-        if end > start { madvise(base + start, end - start, MADV_DONTNEED) }
+        // Pages are aligned by address: a view narrowed to an invocation starts mid-page.
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (UInt(bitPattern: base + max(from, keepFirst)) + page - 1) / page * page
+        let end = UInt(bitPattern: base + to) / page * page
+        if end > start, let p = UnsafeMutableRawPointer(bitPattern: start) { madvise(p, Int(end - start), MADV_DONTNEED) }
     }
 
     /// Runs `body` over the mapped bytes, giving pages back every 64 MB (a full scan of a

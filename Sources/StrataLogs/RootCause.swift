@@ -31,6 +31,9 @@ public struct LogAnalysis: Codable, Equatable, Sendable {
     public var format: String
     public var rootCause: RootCause?
     public var errors: [LogLineRef]
+    /// With a `focus` (`RootCauseScanner.focus`): whether the root cause is the focused one's.
+    /// False when the log holds failures of others only, and `rootCause` is the first of those.
+    public var focused = false
 
     enum CodingKeys: String, CodingKey { case file, lines, format, rootCause, errors }
 
@@ -56,6 +59,18 @@ public struct LogAnalysis: Codable, Equatable, Sendable {
 public struct RootCauseScanner: Sendable {
     /// At most this many lines in `errors`.
     public var maxErrors = 200
+    /// Text that names one failing thing in a log several share (`dbtFocus(node:)`): a failure
+    /// whose lines hold it is chosen before the others.
+    public var focus: String?
+
+    /// How dbt's log names a node in its error headers (`Runtime Error in model stg_payments
+    /// (models/…)`, `Failure in test not_null_x (models/…)`): ` model stg_payments (` for
+    /// `model.jaffle_shop.stg_payments`; nil for an id that is not a dbt node's.
+    public static func dbtFocus(node uniqueID: String) -> String? {
+        let parts = uniqueID.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, ["model", "test", "seed", "snapshot"].contains(parts[0]), !parts[2].isEmpty else { return nil }
+        return " \(parts[0]) \(parts[2]) ("
+    }
     /// Worker threads that classify lines; 1 scans on the calling thread only.
     public var threads = min(ProcessInfo.processInfo.activeProcessorCount, 8)
     /// Files smaller than this are scanned on the calling thread (threads cost more than they save).
@@ -92,10 +107,15 @@ public struct RootCauseScanner: Sendable {
     }
 
     public func analyze(_ file: LogFile) -> LogAnalysis {
-        file.withReleasingScan { bytes, progress in analyze(bytes: bytes, name: file.path, progress: progress) }
+        file.withReleasingScan { bytes, progress in
+            analyze(bytes: bytes, name: file.path, linesBefore: file.linesBefore, progress: progress)
+        }
     }
 
-    public func analyze(bytes buf: UnsafeRawBufferPointer, name: String, progress: ((Int) -> Void)? = nil) -> LogAnalysis {
+    /// `linesBefore`: lines of the file before `buf` (a dbt invocation's part of a shared log),
+    /// so the line numbers reported are the file's.
+    public func analyze(bytes buf: UnsafeRawBufferPointer, name: String, linesBefore: Int = 0,
+                        progress: ((Int) -> Void)? = nil) -> LogAnalysis {
         var s = State(buf: buf)
         s.maxErrors = maxErrors
         s.progress = progress
@@ -104,25 +124,29 @@ public struct RootCauseScanner: Sendable {
         } else {
             s.run()
         }
-        let incidents = s.finish()
+        let all = s.finish()
+        let mine = focus.map { f in all.filter { ([$0.root] + $0.chain).contains { n in s.text(n).contains(f) } } } ?? []
+        let incidents = mine.isEmpty ? all : mine
         let chosen = incidents.first { $0.strength == .strong && !$0.recovered }
             ?? incidents.first { $0.strength == .weak && !$0.recovered }
             ?? incidents.first { $0.strength == .wrapper && !$0.recovered }
         var root: RootCause?
         if let c = chosen {
             let text = c.overrideText ?? s.text(c.root)
-            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: $0 + 1, text: s.text($0), offset: s.offset($0)) }
-            chain.append(LogLineRef(line: c.root + 1, text: text, offset: s.offset(c.root)))
-            chain += c.extra.map { LogLineRef(line: $0 + 1, text: s.text($0), offset: s.offset($0)) }
+            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0), offset: s.offset($0)) }
+            chain.append(LogLineRef(line: c.root + 1 + linesBefore, text: text, offset: s.offset(c.root)))
+            chain += c.extra.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0), offset: s.offset($0)) }
             chain.sort { $0.line < $1.line }
             var seen = Set<Int>()
             chain = chain.filter { seen.insert($0.line).inserted }
-            root = RootCause(line: c.root + 1, text: text, kind: c.kind,
+            root = RootCause(line: c.root + 1 + linesBefore, text: text, kind: c.kind,
                              summary: Self.summary(kind: c.kind, text: c.overrideText ?? s.message(c.root), extra: c.extra.map { s.message($0) }),
                              chain: chain, offset: s.offset(c.root))
         }
-        return LogAnalysis(file: name, lines: s.lineCount, format: s.dominantFormat.rawValue, rootCause: root,
-                           errors: s.errors.map { LogLineRef(line: $0 + 1, text: s.text($0)) })
+        var analysis = LogAnalysis(file: name, lines: s.lineCount, format: s.dominantFormat.rawValue, rootCause: root,
+                                   errors: s.errors.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0)) })
+        analysis.focused = !mine.isEmpty && root != nil
+        return analysis
     }
 
     static func summary(kind: String, text: String, extra: [String]) -> String {

@@ -125,7 +125,7 @@ public final class App {
                 apply(screen.perform(action, pageSize: screenArea.height))
             }
         case "logs.open":
-            if let log = screen.selectedLog { open(.log(path: log.path, title: log.title, line: nil)) }
+            if let log = screen.selectedLog { open(.log(log)) }
             else if let outcome = screen.perform(action, pageSize: screenArea.height) { apply(outcome) }
             else { toast = "no log here: select a task run (on a DAG page) or a task" }
         case "dag.why":
@@ -171,7 +171,7 @@ public final class App {
                 return
             }
             let short = task.split(separator: ".").last.map(String.init) ?? task
-            open(.log(path: log, title: "why · \(short) · \(run.runID)", line: cause.line))
+            open(.log(LogLink(path: log, title: "why · \(short) · \(run.runID)", run: run.runID, task: task), line: cause.line))
             if screen is LogScreen {
                 toast = "\(short) broke the run: " + cause.summary
             }
@@ -215,7 +215,7 @@ public final class App {
         case .lineage(let id, let upstream, let depth):
             return try BrowserScreen(catalog: catalog, lineage: lineageEngine, focus: id, lineageFocus: upstream,
                                      lineageDepth: depth)
-        case .log(let path, let title, let line): return try LogScreen(path: path, title: title, line: line)
+        case .log(let link, let line): return try LogScreen(link, line: line)
         case .entity(let id):
             let e = try catalog.read { try $0.require(id) }
             switch e.kind {

@@ -24,7 +24,7 @@ public final class BrowserScreen: Screen {
     static let maxDepth = 12
     /// The entity shown on the right.
     private(set) var shown: Entity?
-    var shownLog: (path: String, title: String)?
+    var shownLog: LogLink?
     /// What the detail pane shows, kept so a resize re-wraps it without asking the catalog again.
     var shownDetail: EntityDetail?
     var layout = (nav: Rect(x: 0, y: 0, width: 0, height: 0), detail: Rect(x: 0, y: 0, width: 0, height: 0),
@@ -59,7 +59,7 @@ public final class BrowserScreen: Screen {
         }
     }
 
-    public var selectedLog: (path: String, title: String)? { focus == 0 || focus == 1 ? shownLog : nil }
+    public var selectedLog: LogLink? { focus == 0 || focus == 1 ? shownLog : nil }
 
     // MARK: Actions
 
@@ -85,7 +85,7 @@ public final class BrowserScreen: Screen {
             guard let pane = lineage, let found = try pane.deepestFailure() else {
                 return .message("no failed task upstream of \(shown?.name ?? "this")")
             }
-            if let log = found.log { return .open(.log(path: log.path, title: log.title)) }
+            if let log = found.log { return .open(.log(log)) }
             return .open(.lineage(found.id, upstream: true))
         default: break
         }
@@ -185,13 +185,13 @@ public final class BrowserScreen: Screen {
     func loadSelection() throws {
         guard let e = nav.selectedEntity, e.id != shown?.id else { return }
         shown = e
-        let (d, log) = try catalog.read { r -> (EntityDetail, (String, String)?) in
+        let (d, log) = try catalog.read { r -> (EntityDetail, LogLink?) in
             let d = try r.detail(e.id, runLimit: 5)
             let log = d.entity.kind == .task ? d.runs.first.flatMap { run in
-                run.logs?.last.map { ($0, "\(e.name) · \(run.runID)") } } : nil
+                run.logs?.last.map { LogLink(path: $0, title: "\(e.name) · \(run.runID)", run: run.runID, task: e.id) } } : nil
             return (d, log)
         }
-        shownLog = log.map { (path: $0.0, title: $0.1) }
+        shownLog = log
         shownDetail = d
         shownColumnLineage = try catalog.read { try $0.columnsWithLineage(table: e.id) }
         columnRoot = nil

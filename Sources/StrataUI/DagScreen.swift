@@ -47,9 +47,10 @@ public final class DagScreen: Screen {
         return runs[column].tasks.first { $0.taskID == tasks[row.index].entity.id }
     }
 
-    public var selectedLog: (path: String, title: String)? {
+    public var selectedLog: LogLink? {
         guard let t = selectedTaskRun, let log = t.logs.last else { return nil }
-        return (log, "\(tasks[row.index].detail.taskID) · \(runs[column].runID) · attempt \(t.logs.count)")
+        return LogLink(path: log, title: "\(tasks[row.index].detail.taskID) · \(runs[column].runID) · attempt \(t.logs.count)",
+                       run: runs[column].runID, task: t.taskID)
     }
 
     /// The run `w` explains: the selected one if it failed, else the newest failed run.
@@ -64,7 +65,7 @@ public final class DagScreen: Screen {
         case "move.left": column = max(0, column - 1); return .handled
         case "move.right": column = min(max(0, runs.count - 1), column + 1); return .handled
         case "item.open", "logs.open":
-            if let log = selectedLog { return .open(.log(path: log.path, title: log.title, line: nil)) }
+            if let log = selectedLog { return .open(.log(log)) }
             guard let t = selectedTaskRun else { return .message("no run selected") }
             if t.state == "upstream_failed" { return .message("\(t.state): this task never ran, so it has no log; look upstream") }
             return action == "item.open" ? .open(.entity(tasks[row.index].entity.id)) : .message("no log file for this task run")

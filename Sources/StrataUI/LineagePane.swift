@@ -223,7 +223,7 @@ struct LineagePane {
 
     /// The failed task farthest upstream of the root (the start of the cascade the root is
     /// part of), with its latest log; the root itself when nothing upstream failed.
-    func deepestFailure() throws -> (id: String, log: (path: String, title: String)?)? {
+    func deepestFailure() throws -> (id: String, log: LogLink?)? {
         let reach = try engine.graph.walk(from: [root] + rootTasks, .upstream)
         let failed = try engine.catalog.read { r in Set(try r.latestFailedTaskIDs().compactMap { try r.lineageNum(ofID: $0) }) }
         var best: (node: Int32, depth: Int32)?
@@ -231,11 +231,11 @@ struct LineagePane {
             if best == nil || reach.depths[i] > best!.depth { best = (n, reach.depths[i]) }
         }
         guard let best, let node = try engine.nodes([best.node]).first else { return nil }
-        let log = try engine.catalog.read { r -> (String, String)? in
+        let log = try engine.catalog.read { r -> LogLink? in
             guard let run = try r.taskRuns(node.id, limit: 1).first, let path = run.logs?.last else { return nil }
-            return (path, "\(node.name) · \(run.runID)")
+            return LogLink(path: path, title: "\(node.name) · \(run.runID)", run: run.runID, task: node.id)
         }
-        return (node.id, log.map { (path: $0.0, title: $0.1) })
+        return (node.id, log)
     }
 }
 

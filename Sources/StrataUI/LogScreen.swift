@@ -58,26 +58,30 @@ public final class LogScreen: Screen {
 
     /// Opens `path`; `line` (1-based) selects that line, otherwise the viewer lands on the root
     /// cause once it is known (or stays at the top of a log without a failure).
-    public convenience init(path: String, title: String, line: Int? = nil) throws {
+    /// A task run's log: a dbt log shared by several invocations shows the run's part only
+    /// (see `LogFile.init(path:invocation:)`), and its root cause is the task's own failure.
+    public convenience init(_ link: LogLink, line: Int? = nil) throws {
         let file: LogFile
-        do { file = try LogFile(path: path) } catch let e as LogFile.Failure {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: e.description])
+        do { file = try LogFile(path: link.path, invocation: link.run) } catch let e as LogFile.Failure {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: link.path, NSLocalizedDescriptionKey: e.description])
         }
-        self.init(file: file, title: title, line: line)
+        var scanner = RootCauseScanner()
+        scanner.focus = link.task.flatMap(RootCauseScanner.dbtFocus(node:))
+        self.init(file: file, title: link.title, line: line, scanner: scanner)
     }
 
-    public init(file: LogFile, title: String, line: Int? = nil) {
+    public init(file: LogFile, title: String, line: Int? = nil, scanner: RootCauseScanner = RootCauseScanner()) {
         self.file = file
         self.title = title
         root = RootBox()
         jumpToRoot = line == nil
         file.indexMore(budget: 1 << 20)
-        if let line, let o = file.offset(ofLine: max(0, line - 1)) { cursor = o; userMoved = true }
+        if let line, let o = file.offset(ofLine: max(0, line - 1 - file.linesBefore)) { cursor = o; userMoved = true }
         if file.size <= Self.syncRootLimit {
-            root.set(RootCauseScanner().analyze(file))
+            root.set(scanner.analyze(file))
         } else {
             // In the background, and leaving one core to the thread that draws the screen.
-            var scanner = RootCauseScanner()
+            var scanner = scanner
             scanner.threads = max(1, scanner.threads - 1)
             let (box, f) = (root, file)
             Thread.detachNewThread { [scanner] in box.set(scanner.analyze(f)) }
@@ -88,7 +92,7 @@ public final class LogScreen: Screen {
     public var selectedEntityID: String? { nil }
 
     /// The 1-based line the cursor is on, when the index has reached it.
-    public var cursorLine: Int? { file.lineNumber(ofOffset: cursor).map { $0 + 1 } }
+    public var cursorLine: Int? { file.lineNumber(ofOffset: cursor).map { $0 + 1 + file.linesBefore } }
 
     var rootCause: RootCause? { root.analysis?.rootCause }
 
@@ -452,7 +456,7 @@ public final class LogScreen: Screen {
         let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
         viewRows = body.height
         let count = file.indexedLineCount
-        let numberWidth = max(4, String(max(1, count)).count + (file.fullyIndexed ? 0 : 1))
+        let numberWidth = max(4, String(max(1, count + file.linesBefore)).count + (file.fullyIndexed ? 0 : 1))
         let textX = body.x + numberWidth + 2
         let textWidth = body.maxX - textX - 1
         scroll(rows: body.height, width: textWidth)
@@ -476,7 +480,7 @@ public final class LogScreen: Screen {
             }
             let isRoot = line == rootOffset
             if isRoot || chain.contains(line) { style = s.logRoot }
-            let number = file.lineNumber(ofOffset: line).map { String($0 + 1) } ?? "…"
+            let number = file.lineNumber(ofOffset: line).map { String($0 + 1 + file.linesBefore) } ?? "…"
             grid.put(TextWidth.pad(String(repeating: " ", count: max(0, numberWidth - number.count)) + number, to: numberWidth),
                      x: body.x, y: y, selected ? s.selection : s.muted)
             let foldedHere = folded.contains(line)
@@ -542,10 +546,18 @@ public final class LogScreen: Screen {
         }
     }
 
+    /// The start of a dbt invocation id (a UUID), enough to tell runs apart on a status line.
+    static func short(_ id: String) -> String { id.count > 8 ? id.prefix(8) + "…" : id }
+
     private func renderStatus(into grid: inout Grid, y: Int, x: Int, width: Int, _ s: Styles) {
         var parts: [String] = []
         let count = file.indexedLineCount
         parts.append(file.fullyIndexed ? (count == 1 ? "1 line" : "\(count) lines") : "\(count)+ lines (indexing)")
+        if let id = file.invocation {
+            parts.append("dbt invocation \(Self.short(id)) only, from line \(file.linesBefore + 1)")
+        } else if let id = file.missingInvocation {
+            parts.append("invocation \(Self.short(id)) is not in this file (rotated?): whole file")
+        }
         if let a = root.analysis {
             if let r = a.rootCause { parts.append("root cause line \(r.line): \(r.kind)  r jumps") } else { parts.append("no failure found") }
         } else {

@@ -21,7 +21,20 @@ public enum Destination: Equatable, Sendable {
     /// A browser with the lineage pane focused on a node, `depth` levels open.
     case lineage(String, upstream: Bool, depth: Int = 1)
     /// A log file; `line` (1-based) selects that line, otherwise the viewer lands on the root cause.
-    case log(path: String, title: String, line: Int? = nil)
+    case log(LogLink, line: Int? = nil)
+}
+
+/// A task run's log as a screen links to it: the file, the viewer's title, the run (whose part
+/// of a log shared by several dbt invocations is the one shown) and the task (whose failure is
+/// the root cause in a log shared by several dbt nodes).
+public struct LogLink: Equatable, Sendable {
+    public var path: String
+    public var title: String
+    public var run: String?
+    public var task: String?
+    public init(path: String, title: String, run: String? = nil, task: String? = nil) {
+        self.path = path; self.title = title; self.run = run; self.task = task
+    }
 }
 
 /// Everything a screen needs to draw: styles and facts that do not change per frame.
@@ -55,7 +68,7 @@ public protocol Screen: AnyObject {
     /// Handles a click or wheel inside the screen's area (coordinates are the grid's).
     func mouse(_ event: MouseEvent) -> Outcome?
     /// The log file of the selection, when it has one (for `L`).
-    var selectedLog: (path: String, title: String)? { get }
+    var selectedLog: LogLink? { get }
     /// The text typed at a prompt the screen asked for with `Outcome.prompt`.
     func submit(_ action: String, text: String) -> Outcome?
     /// Called about once a second while idle (follow mode, background work).
@@ -63,7 +76,7 @@ public protocol Screen: AnyObject {
 }
 
 extension Screen {
-    public var selectedLog: (path: String, title: String)? { nil }
+    public var selectedLog: LogLink? { nil }
     public func mouse(_ event: MouseEvent) -> Outcome? { nil }
     public func submit(_ action: String, text: String) -> Outcome? { nil }
     public func tick() {}

@@ -76,9 +76,13 @@ public struct WhyReport: Encodable, Sendable {
         var causes: [String: Cause] = [:]
         for task in roots {
             guard let tr = dagRun.tasks.first(where: { $0.taskID == task }) else { continue }
-            if let log = tr.logs.last, let file = try? LogFile(path: log) {
-                let a = RootCauseScanner().analyze(file)
-                if let rc = a.rootCause {
+            var scanner = RootCauseScanner()
+            // A dbt log holds every failed node's error: this task's own comes first, and
+            // another node's never stands in for it (run_results' message does).
+            scanner.focus = RootCauseScanner.dbtFocus(node: task)
+            if let log = tr.logs.last, let file = try? LogFile(path: log, invocation: runID) {
+                let a = scanner.analyze(file)
+                if let rc = a.rootCause, scanner.focus == nil || a.focused || messages[task] == nil {
                     causes[task] = Cause(log: log, line: rc.line, text: rc.text, summary: rc.summary)
                     continue
                 }

@@ -137,4 +137,30 @@ import Testing
         #expect(status["model.jaffle_shop.stg_payments"] == "failed")
         #expect(status["model.jaffle_shop.customers"] == "upstream_failed")
     }
+
+    /// A project's logs/dbt.log holds every invocation. Here the duckdb failed build sits between
+    /// the postgres one (which failed on the same model with another message) and a later
+    /// successful build: why answers from the run's own invocation, with the file's line number.
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: shared dbt.log test skipped"))
+    func whyReadsItsOwnInvocationOfASharedDbtLog() throws {
+        let corpus = try #require(sharedCorpus) + "/dbt"
+        let parts = try ["/jaffle_shop_postgres/failed/dbt.log", "/jaffle_shop/failed/dbt.log", "/jaffle_shop/dbt.log"]
+            .map { try String(contentsOfFile: corpus + $0, encoding: .utf8) }
+        let dir = try makeTempDirectory("why-shared-log")
+        try parts.joined().write(toFile: dir + "/dbt.log", atomically: true, encoding: .utf8)
+        let failed = corpus + "/jaffle_shop/failed"
+        let catalog = dir + "/stack.sqlite"
+        let imported = try strata(["import", "dbt", failed + "/manifest.json", "--run-results", failed + "/run_results.json",
+                                   "--log", dir + "/dbt.log", "--catalog", catalog])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let r = try strata(["why", "dbt", "--catalog", catalog, "--json"])
+        let cause = try #require((try r.json() as? [String: Any])?["root_cause"] as? [String: Any])
+        let text = try #require(cause["text"] as? String)
+        #expect(text.contains("Binder Error: Referenced column \"amount_cents\" not found"), "\(text)")
+        let own = parts[1].split(separator: "\n", omittingEmptySubsequences: false)
+        // The error's own line under dbt's `Runtime Error in model` header (not the adapter's debug line).
+        let lineInOwn = try #require(own.firstIndex { $0.hasPrefix("  Binder Error: Referenced column") }) + 1
+        let linesBefore = parts[0].split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(cause["line"] as? Int == linesBefore + lineInOwn)
+    }
 }

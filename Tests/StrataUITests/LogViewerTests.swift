@@ -13,7 +13,7 @@ import Testing
 
     func open(_ path: String, width: Int = 120, height: Int = 30) throws -> App {
         let app = try makeApp(width: width, height: height)
-        app.open(.log(path: path, title: "test log"))
+        app.open(.log(LogLink(path: path, title: "test log")))
         return app
     }
 
@@ -25,6 +25,35 @@ import Testing
         }
     }
 
+
+    /// A dbt run's log in a file dbt appended several invocations to: the viewer shows the run's
+    /// part, numbered as the file is, and lands on the failing node's own error.
+    @Test func aDbtRunsPartOfASharedLog() throws {
+        let dir = try makeTempDirectory("viewer-dbt")
+        func invocation(_ id: String, _ model: String, _ message: String) -> String {
+            "\n\n============================== 05:00:00.000001 | \(id) ==============================\n"
+                + "05:00:00.000002 [info ] [MainThread]: Running with dbt=1.11.0\n"
+                + "05:00:01.000000 [debug] [Thread-1 (]: Runtime Error in model \(model) (models/\(model).sql)\n  \(message)\n"
+                + "05:00:02.000000 [info ] [MainThread]: Done.\n"
+        }
+        let earlier = invocation("run-a", "stg_orders", "Binder Error: earlier")
+        let path = dir + "/dbt.log"
+        try (earlier + invocation("run-b", "stg_orders", "Binder Error: other node") + invocation("run-b2", "x", "y"))
+            .replacingOccurrences(of: "run-b2", with: "run-c").write(toFile: path, atomically: true, encoding: .utf8)
+        let own = invocation("run-d", "stg_orders", "Binder Error: not this node")
+            + "05:00:03.000000 [debug] [Thread-2 (]: Runtime Error in model stg_payments (models/stg_payments.sql)\n  Binder Error: mine\n"
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile(); handle.write(Data(own.utf8)); try handle.close()
+        let app = try makeApp(width: 120, height: 30)
+        app.open(.log(LogLink(path: path, title: "dbt", run: "run-d", task: "model.shop.stg_payments")))
+        let text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let mine = try #require(text.firstIndex { $0 == "  Binder Error: mine" }) + 1
+        #expect(try #require(row(app, line: mine)).contains("▶   Binder Error: mine"))
+        #expect(app.screenText.contains("root cause line \(mine): dbt_error"))
+        // The part starts at its header, after the blank lines dbt writes before one.
+        #expect(app.screenText.contains("dbt invocation run-d only, from line \(mine - 6)"))
+        #expect(!app.screenText.contains("earlier"))
+    }
 
     @Test func opensOnTheRootCauseWithItsChainMarked() throws {
         let app = try open(Self.marketing)
