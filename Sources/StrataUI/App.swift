@@ -129,8 +129,15 @@ public final class App {
             else if let outcome = screen.perform(action, pageSize: screenArea.height) { apply(outcome) }
             else { toast = "no log here: select a task run (on a DAG page) or a task" }
         case "dag.why":
-            guard let dag = screen as? DagScreen else { apply(screen.perform(action, pageSize: screenArea.height)); return }
-            why(dag)
+            if let dag = screen as? DagScreen {
+                guard let run = dag.whyRun else { toast = "no failed run of this DAG"; return }
+                why(dagID: run.dagID, runID: run.runID)
+            } else if let home = screen as? HomeScreen {
+                guard let latest = home.latestFailure else { toast = "no DAG failed in its latest run"; return }
+                why(dagID: latest.dagID, runID: latest.runID)
+            } else {
+                apply(screen.perform(action, pageSize: screenArea.height))
+            }
         case "copy.id":
             if let id = screen.selectedEntityID {
                 effects.append(.copyToClipboard(id))
@@ -159,19 +166,19 @@ public final class App {
         }
     }
 
-    /// The DAG page's why: the selected run (the newest failed one when the selected run did
-    /// not fail), its root failing task, and that task's log opened on the root-cause line.
-    private func why(_ dag: DagScreen) {
-        guard let run = dag.whyRun else { toast = "no failed run of this DAG"; return }
+    /// Why a run failed (on a DAG page the selected run, or the newest failed one when the
+    /// selected run did not fail; on the stack map the latest failure of any DAG): its root
+    /// failing task, and that task's log opened on the root-cause line.
+    private func why(dagID: String, runID: String) {
         do {
-            let report = try WhyReport.make(catalog: catalog, dag: run.dagID, run: run.runID)
-            guard let task = report.rootTask else { toast = "no failed task in run \(run.runID)"; return }
+            let report = try WhyReport.make(catalog: catalog, dag: dagID, run: runID)
+            guard let task = report.rootTask else { toast = "no failed task in run \(runID)"; return }
             guard let cause = report.causes[task], let log = cause.log else {
                 toast = "\(task) broke the run, but it has no log with a root cause"
                 return
             }
             let short = task.split(separator: ".").last.map(String.init) ?? task
-            open(.log(LogLink(path: log, title: "why · \(short) · \(run.runID)", run: run.runID, task: task), line: cause.line))
+            open(.log(LogLink(path: log, title: "why · \(short) · \(runID)", run: runID, task: task), line: cause.line))
             if screen is LogScreen {
                 toast = "\(short) broke the run: " + cause.summary
             }

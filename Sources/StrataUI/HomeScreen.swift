@@ -17,9 +17,14 @@ public final class HomeScreen: Screen {
 
     /// DAGs whose latest run failed: said on the first line, where the on-call looks first.
     let failedDags: Int
+    /// The most recent of those runs: `w` explains it.
+    let latestFailure: (dagID: String, runID: String)?
 
     public init(catalog: Catalog) throws {
-        (stages, totals, failedDags) = try catalog.read { r in (try r.stages(), try r.kindCounts(), try r.failedDagCount()) }
+        let failed: [(dagID: String, runID: String)]
+        (stages, totals, failed) = try catalog.read { r in (try r.stages(), try r.kindCounts(), try r.failedDags()) }
+        failedDags = failed.count
+        latestFailure = failed.first
         var items: [(Int, Int?)] = []
         for (i, s) in stages.enumerated() {
             items.append((i, nil))
@@ -66,7 +71,8 @@ public final class HomeScreen: Screen {
         guard area.height > 2 else { return }
         var x = area.x + 1
         if failedDags > 0 {
-            let failed = "✗ \(failedDags) DAG\(failedDags == 1 ? "" : "s") failed: DAGs under b · "
+            let latest = latestFailure.map { (failedDags == 1 ? " (" : " (latest ") + $0.dagID + "; w shows why)" } ?? ""
+            let failed = "✗ \(failedDags) DAG\(failedDags == 1 ? "" : "s") failed\(latest) · "
             x += grid.put(failed, x: x, y: area.y, s.state("failed"), maxWidth: area.maxX - 1 - x)
         }
         let summary = [EntityKind.stage, .tool, .table, .dag, .owner].map { $0.counted(totals[$0.rawValue] ?? 0) }

@@ -79,7 +79,7 @@ public enum ActionRegistry {
         ActionSpec("lineage.shallower", ["-"], "Lineage: open one level less", [.browser]),
         ActionSpec("lineage.failure", ["f"], "Lineage: open the log of the deepest failed task upstream", [.browser]),
         // DAG page and log viewer (issue #5)
-        ActionSpec("dag.why", ["w"], "Why the run failed: the cause in its log", [.dag], hint: true),
+        ActionSpec("dag.why", ["w"], "Why a run failed: the root cause in its log", [.dag, .home], hint: true),
         ActionSpec("log.error.next", ["e"], "Next error", [.log], hint: true),
         ActionSpec("log.error.previous", ["E"], "Previous error", [.log]),
         ActionSpec("log.warning.next", ["w"], "Next warning", [.log]),
@@ -234,9 +234,13 @@ public struct Keymap: Sendable {
             let others = Set(first.flatMap(\.screens)).subtracting([screen]).sorted { $0.rawValue < $1.rawValue }
             out += "\n**\(screen.title)**" + (others.isEmpty ? "" : " (also " + others.map(\.title).joined(separator: ", ") + ")")
             out += "\n\n| keys | action | does |\n| --- | --- | --- |\n"
+            let union = Set(first.flatMap(\.screens))
             for a in first {
                 let keys = a.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
-                out += "| \(keys) | `\(a.name)` | \(a.help) |\n"
+                // An action that works on some of the group's screens only says which.
+                let only = Set(a.screens) == union ? ""
+                    : " · " + ScreenKind.allCases.filter(a.screens.contains).map(\.title).joined(separator: ", ") + " only"
+                out += "| \(keys) | `\(a.name)` | \(a.help)\(only) |\n"
             }
         }
         return out

@@ -249,4 +249,16 @@ import Testing
         #expect(app.screenText.contains("transform broke the run"))
         #expect(app.screenText.contains("▶ [2026-11-22T02:05:00.000+0000] {taskinstance.py:1} ERROR - boom again"))
     }
+
+    /// The stack map names the latest failure, and `w` there goes straight to its root cause.
+    @Test func whyOnTheStackMapExplainsTheLatestFailure() throws {
+        let app = try makeApp(width: 120, height: 30)
+        #expect(app.screenText.contains("✗ 1 DAG failed (orders_daily; w shows why)"))
+        app.press("w")
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.title.hasPrefix("why · transform"))
+        #expect(app.screenText.contains("transform broke the run"))
+        app.press("q")
+        #expect(app.screen.kind == .home)
+    }
 }
