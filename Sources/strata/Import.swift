@@ -46,7 +46,7 @@ struct Import: ParsableCommand {
 
     func target() throws -> String {
         if let catalog, !catalog.isEmpty { return catalog }
-        if let env = ProcessInfo.processInfo.environment["STRATA_CATALOG"], !env.isEmpty { return env }
+        if let env = CatalogOptions.environmentCatalog { return env }
         throw ValidationError("import needs a target catalog: pass --catalog FILE or set STRATA_CATALOG (strata never imports into the demo catalog)")
     }
 

@@ -43,7 +43,7 @@ struct Open: ParsableCommand {
         let (width, height) = terminal.size
         let app = try App(catalog: catalog, width: width, height: height, theme: chosen.theme, noColor: noColor,
                           keymap: keymap, mouse: !noMouse,
-                          catalogLabel: options.catalog.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "demo stack",
+                          catalogLabel: options.chosenPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "demo stack",
                           themeProvider: themes.provider)
         if let first = warnings.first { app.show(message: first + (warnings.count > 1 ? " (+\(warnings.count - 1) more)" : "")) }
         Self.loop(app: app, terminal: terminal)

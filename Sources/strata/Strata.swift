@@ -13,8 +13,8 @@ struct Strata: ParsableCommand {
         abstract: "Explore a company's data stack from the terminal: tables, DAGs, owners, lineage, logs.",
         discussion: """
             Without a subcommand strata opens the terminal UI. Without --catalog every command \
-            uses the bundled demo stack (the catalog/ folder), compiled on first use into \
-            $XDG_CACHE_HOME/strata/.
+            uses $STRATA_CATALOG, else the bundled demo stack (the catalog/ folder), compiled on \
+            first use into $XDG_CACHE_HOME/strata/.
             """,
         subcommands: [Open.self, Build.self, Check.self, Import.self, Stats.self, Stages.self, Search.self, Show.self,
                       Owners.self, Lineage.self, LogCommand.self, WhyCommand.self, ThemesCommand.self, KeysCommand.self],
@@ -72,12 +72,24 @@ func printError(_ text: String) {
 
 /// `--catalog FILE`, shared by every command that reads a catalog.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The catalog to read (default: the bundled demo stack).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The catalog to read (default: $STRATA_CATALOG, else the bundled demo stack).",
+                                            valueName: "file"))
     var catalog: String?
+
+    /// `--catalog`, else `$STRATA_CATALOG` (where `strata import` writes without --catalog), else
+    /// nil: the demo stack.
+    var chosenPath: String? {
+        if let catalog, !catalog.isEmpty { return catalog }
+        return Self.environmentCatalog
+    }
+
+    static var environmentCatalog: String? {
+        ProcessInfo.processInfo.environment["STRATA_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// Opens the chosen catalog, or the demo one (building it into the cache when needed).
     func open() throws -> Catalog {
-        if let catalog { return try Catalog(path: catalog) }
+        if let path = chosenPath { return try Catalog(path: path) }
         return try Catalog(path: try Self.demoCatalogPath())
     }
 

@@ -26,6 +26,8 @@ func strata(_ args: [String], env: [String: String] = [:]) throws -> Run {
     process.arguments = args
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=no"
+    // The caller's own catalog must not stand in for the demo one the tests expect.
+    environment["STRATA_CATALOG"] = nil
     for (k, v) in env { environment[k] = v }
     process.environment = environment
     let out = Pipe(), err = Pipe()
@@ -59,6 +61,24 @@ func fixtureCatalog(_ changes: [String: String?] = [:]) throws -> String {
         #expect(stats["table"] == 4)
         #expect(stats["column"] == 6)
         #expect(stats["run"] == 2)
+    }
+
+    /// `export STRATA_CATALOG=…` then `strata import …` and `strata show …`, as the README shows:
+    /// every reading command uses it, and --catalog still wins.
+    @Test func readingCommandsUseStrataCatalog() throws {
+        let fixture = try fixtureCatalog()
+        let viaEnv = try strata(["stats", "--json"], env: ["STRATA_CATALOG": fixture])
+        let viaFlag = try strata(["stats", "--json", "--catalog", fixture])
+        #expect(viaEnv.status == 0)
+        #expect(viaEnv.stdout == viaFlag.stdout)
+        #expect(try strata(["show", "orders_daily"], env: ["STRATA_CATALOG": fixture]).status == 0)
+        let demo = try strata(["stats", "--json"])
+        #expect(demo.stdout != viaEnv.stdout)
+        let flagWins = try strata(["stats", "--json", "--catalog", fixture], env: ["STRATA_CATALOG": "/nonexistent/x.sqlite"])
+        #expect(flagWins.stdout == viaFlag.stdout)
+        let missing = try strata(["stats"], env: ["STRATA_CATALOG": "/nonexistent/x.sqlite"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent/x.sqlite"))
     }
 
     @Test func stagesJSONListsStagesInOrderWithTools() throws {
