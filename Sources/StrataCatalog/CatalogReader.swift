@@ -363,12 +363,14 @@ public struct CatalogReader {
     }
 
     /// Latest task instances of the tasks that write a table: "when was this last built, and did it work".
+    /// A dbt model is its own task (run_results has one result per node, under the node's id),
+    /// so the table's own task instances count too.
     func writerRuns(of tableID: String, limit: Int) throws -> [RunSummary] {
         let writers = try String.fetchAll(db, sql: """
             SELECT ed.from_id FROM edge ed JOIN entity e ON e.id = ed.from_id
             WHERE ed.to_id = ? AND e.kind = 'task'
             """, arguments: [tableID])
-        let all = try writers.flatMap { try taskRuns($0, limit: limit) }
+        let all = try ([tableID] + writers).flatMap { try taskRuns($0, limit: limit) }
         return Array(all.sorted { ($0.start ?? "", $0.runID) > ($1.start ?? "", $1.runID) }.prefix(limit))
     }
 

@@ -136,6 +136,11 @@ import Testing
         let status = Dictionary(uniqueKeysWithValues: nodes.map { ($0["id"] as! String, $0["status"] as? String) })
         #expect(status["model.jaffle_shop.stg_payments"] == "failed")
         #expect(status["model.jaffle_shop.customers"] == "upstream_failed")
+        // A dbt model is its own task: its page lists the run that failed it.
+        let shown = try strata(["show", "model.jaffle_shop.stg_payments", "--catalog", catalog, "--json"])
+        let runs = try #require((try shown.json() as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["state"] as? String } == ["failed"])
+        #expect(runs.first?["run_id"] as? String == "5125218d-d815-4cdf-af42-1e5069223e0d")
     }
 
     /// A project's logs/dbt.log holds every invocation. Here the duckdb failed build sits between
