@@ -56,6 +56,15 @@ public struct WhyReport: Encodable, Sendable {
         }
     }
 
+    /// One line for a task's stored message. dbt's first line only names the node (`Database
+    /// Error in model stg_payments (models/…)`); what went wrong is on the next, so both are kept.
+    static func summary(ofMessage message: String) -> String {
+        let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return message }
+        let line = lines.count > 1 ? first + " — " + lines[1] : first
+        return line.count > 300 ? String(line.prefix(299)) + "…" : line
+    }
+
     /// Builds the report. `dag` "dbt" means the latest failed run of any dbt DAG.
     public static func make(catalog: Catalog, dag: String, run: String?) throws -> WhyReport {
         let (dagID, runID, dagRun, roots, messages): (String, String, DagRun, [String], [String: String]) = try catalog.read { r in
@@ -88,8 +97,7 @@ public struct WhyReport: Encodable, Sendable {
                 }
             }
             if let m = messages[task] {
-                let first = m.split(whereSeparator: \.isNewline).first.map(String.init) ?? m
-                causes[task] = Cause(log: tr.logs.last, line: nil, text: m, summary: first)
+                causes[task] = Cause(log: tr.logs.last, line: nil, text: m, summary: Self.summary(ofMessage: m))
             }
         }
         let ids = dagRun.tasks.sorted { $0.taskID < $1.taskID }

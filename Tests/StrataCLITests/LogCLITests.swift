@@ -143,6 +143,19 @@ import Testing
         #expect(runs.first?["run_id"] as? String == "5125218d-d815-4cdf-af42-1e5069223e0d")
     }
 
+    /// Without a log, why answers from run_results' message: the node it names and, from the
+    /// next line, what went wrong.
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: why without a log skipped"))
+    func whyWithoutALogSaysWhatWentWrong() throws {
+        let failed = try #require(sharedCorpus) + "/dbt/jaffle_shop_postgres/failed"
+        let catalog = try makeTempDirectory("why-no-log") + "/stack.sqlite"
+        #expect(try strata(["import", "dbt", failed + "/manifest.json", "--run-results", failed + "/run_results.json",
+                            "--catalog", catalog]).status == 0)
+        let r = try strata(["why", "--catalog", catalog])
+        #expect(r.stdout.contains("Database Error in model stg_payments (models/staging/stg_payments.sql) — column \"amount_cents\" does not exist"),
+                "\(r.stdout)")
+    }
+
     /// A project's logs/dbt.log holds every invocation. Here the duckdb failed build sits between
     /// the postgres one (which failed on the same model with another message) and a later
     /// successful build: why answers from the run's own invocation, with the file's line number.
