@@ -103,6 +103,18 @@ public struct CatalogReader {
         throw CatalogError.unknownEntity(id: id, suggestions: like)
     }
 
+    /// The DAGs a task, a dbt node or a table belongs to: the task's DAG, the DAGs whose runs
+    /// hold it as a task instance (dbt nodes, tasks known from runs only), and the DAGs of the
+    /// tasks that write it.
+    public func dags(of id: String) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT dag_id FROM task WHERE id = ?
+            UNION SELECT r.dag_id FROM task_run t JOIN dag_run r ON r.num = t.run_num WHERE t.task_id = ?
+            UNION SELECT t.dag_id FROM edge e JOIN task t ON t.id = e.from_id WHERE e.to_id = ?
+            ORDER BY 1 LIMIT 5
+            """, arguments: [id, id, id])
+    }
+
     public func entities(kind: EntityKind) throws -> [Entity] {
         try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE kind = ? ORDER BY name",
                          arguments: [kind.rawValue]).map(Self.entity)

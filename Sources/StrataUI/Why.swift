@@ -47,8 +47,14 @@ public struct WhyReport: Encodable, Sendable {
         case noFailedRun(String)
         case noSuchRun(String, String)
         case noDbtRun
+        /// A task, table or other entity where a DAG was expected; `dags` are the ones it belongs to.
+        case notADag(String, kind: String?, dags: [String])
         public var description: String {
             switch self {
+            case .notADag(let id, let kind, let dags):
+                "\(id) is \(kind.map { ("aeiou".contains($0.prefix(1)) ? "an " : "a ") + $0 } ?? "not an entity"), not a DAG: "
+                    + (dags.isEmpty ? "give a DAG id (strata why alone lists every DAG whose latest run failed)"
+                                    : "try " + dags.map { "strata why \($0)" }.joined(separator: " or "))
             case .noFailedRun(let d): "\(d) has no failed run"
             case .noSuchRun(let d, let r): "\(d) has no run '\(r)'"
             case .noDbtRun: "no failed run of a DAG whose tool is dbt"
@@ -75,7 +81,16 @@ public struct WhyReport: Encodable, Sendable {
                 dagID = latest.dagID
                 if runID == nil { runID = latest.runID }
             } else {
-                _ = try r.require(dag)
+                let entity = try r.entity(dag)
+                // Runs may name a DAG no import described (Airflow task instances on their own,
+                // OpenLineage parents): its runs still explain themselves.
+                let hasRuns = try !r.latestRunStates(dags: [dag]).isEmpty
+                let runsOnly = entity == nil && hasRuns
+                if entity?.kind != .dag && !runsOnly {
+                    let dags = try r.dags(of: dag)
+                    if entity == nil && dags.isEmpty { _ = try r.require(dag) }   // unknown: with suggestions
+                    throw Problem.notADag(dag, kind: entity?.kind.rawValue, dags: dags)
+                }
             }
             if runID == nil { runID = try r.latestFailedRunID(dagID: dagID) }
             guard let runID else { throw Problem.noFailedRun(dagID) }

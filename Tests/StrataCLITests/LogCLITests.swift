@@ -108,6 +108,14 @@ import Testing
         let badRun = try strata(["why", "finance_daily", "--run", "nope"])
         #expect(badRun.status == 1)
         #expect(badRun.stderr.contains("has no run 'nope'"))
+        // A task or a table where a DAG belongs: which DAG to ask instead.
+        let task = try strata(["why", "dbt_core_nightly.dbt_build_marts_orders"])
+        #expect(task.status == 1)
+        #expect(task.stderr.contains("is a task, not a DAG: try strata why dbt_core_nightly"), "\(task.stderr)")
+        let table = try strata(["why", "analytics.marts.fct_orders"])
+        #expect(table.stderr.contains("is a table, not a DAG: try strata why dbt_core_nightly"), "\(table.stderr)")
+        let owner = try strata(["why", "analytics-engineering"])
+        #expect(owner.stderr.contains("analytics-engineering is an owner, not a DAG: give a DAG id"), "\(owner.stderr)")
     }
 }
 
@@ -154,6 +162,22 @@ import Testing
         let r = try strata(["why", "--catalog", catalog])
         #expect(r.stdout.contains("Database Error in model stg_payments (models/staging/stg_payments.sql) — column \"amount_cents\" does not exist"),
                 "\(r.stdout)")
+    }
+
+    /// Task instances imported on their own name a DAG no import described: why still
+    /// explains its run instead of stopping at "no entity".
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: runs-only why skipped"))
+    func whyExplainsARunOfADagKnownFromItsRunsOnly() throws {
+        let file = try #require(sharedCorpus)
+            + "/airflow/api/dags__orders_daily_pipeline__dagRuns__backfill__2024-06-04T0000000000__taskInstances.json"
+        let catalog = try makeTempDirectory("why-runs-only") + "/stack.sqlite"
+        #expect(try strata(["import", "airflow", file, "--catalog", catalog]).status == 0)
+        let all = try strata(["why", "--catalog", catalog])
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.contains("orders_daily_pipeline · run backfill__2024-06-04T00:00:00+00:00"))
+        let one = try strata(["why", "orders_daily_pipeline", "--catalog", catalog, "--json"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect((try one.json() as? [String: Any])?["root_tasks"] as? [String] != [])
     }
 
     /// A project's logs/dbt.log holds every invocation. Here the duckdb failed build sits between
