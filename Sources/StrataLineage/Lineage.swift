@@ -37,6 +37,14 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The selector is well formed but selects nothing here.
+    var isUnmatched: Bool {
+        switch self {
+        case .noMatch, .checksOnly: true
+        default: false
+        }
+    }
+
     private static func hint(_ s: [String]) -> String {
         s.isEmpty ? "" : "; did you mean " + s.map { "'\($0)'" }.joined(separator: ", ") + "?"
     }
@@ -67,15 +75,24 @@ public final class LineageEngine: @unchecked Sendable {
             result = try evaluate(selection.members[0][0], depthLimit: depthLimit, notes: &notes)
         } else {
             var depth: [Int32: Int32] = [:]
+            var unmatched: [LineageError] = []
             for member in selection.members {
                 var memberDepth: [Int32: Int32]?
-                for atom in member {
-                    let reached = try evaluate(atom, depthLimit: depthLimit, notes: &notes)
-                    let map = Dictionary(zip(reached.nodes, reached.depths), uniquingKeysWith: min)
-                    memberDepth = memberDepth.map { $0.filter { map[$0.key] != nil } } ?? map
+                do {
+                    for atom in member {
+                        let reached = try evaluate(atom, depthLimit: depthLimit, notes: &notes)
+                        let map = Dictionary(zip(reached.nodes, reached.depths), uniquingKeysWith: min)
+                        memberDepth = memberDepth.map { $0.filter { map[$0.key] != nil } } ?? map
+                    }
+                } catch let e as LineageError where selection.members.count > 1 && e.isUnmatched {
+                    // As dbt: one part of a union that matches nothing is said, not fatal.
+                    unmatched.append(e)
+                    continue
                 }
                 for (node, d) in memberDepth ?? [:] { depth[node] = min(d, depth[node] ?? Int32.max) }
             }
+            if unmatched.count == selection.members.count, let first = unmatched.first { throw first }
+            notes += unmatched.map(\.description)
             let ordered = depth.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
             result = Reach(nodes: ordered.map(\.key), depths: ordered.map(\.value))
         }
@@ -84,7 +101,10 @@ public final class LineageEngine: @unchecked Sendable {
             var excluded: Set<Int32> = []
             for member in exclude.members {
                 do { excluded.formUnion(try select(Selection(members: [member]), depthLimit: depthLimit).nodes) }
-                catch LineageError.noMatch, LineageError.checksOnly {}
+                catch let e as LineageError where e.isUnmatched {
+                    // A mistyped exclusion would silently keep what the user meant to drop.
+                    notes.append("--exclude: \(e)")
+                }
             }
             let kept = result.nodes.indices.filter { !excluded.contains(result.nodes[$0]) }
             result = Reach(nodes: kept.map { result.nodes[$0] }, depths: kept.map { result.depths[$0] })
@@ -136,7 +156,11 @@ public final class LineageEngine: @unchecked Sendable {
             let below = Set(down.nodes)
             let viaChecks = try catalog.read { try $0.multiTableChecks() }
                 .filter { $0.contains(where: below.contains) }.flatMap { $0 }.filter { !below.contains($0) }
-            walks = [down, try graph.walk(from: down.nodes + Array(Set(viaChecks)), .upstream, maxDepth: depthLimit)]
+            let up = try graph.walk(from: down.nodes + Array(Set(viaChecks)), .upstream, maxDepth: depthLimit)
+            // x and its descendants keep their distance below x; the walk up starts from all of
+            // them at 0, so its depths count only for the ancestors it adds.
+            let upOnly = up.nodes.indices.filter { !below.contains(up.nodes[$0]) }
+            walks = [down, Reach(nodes: upOnly.map { up.nodes[$0] }, depths: upOnly.map { up.depths[$0] })]
         } else {
             // A walk starts with its seeds at depth 0, so one direction alone is the answer.
             walks = []

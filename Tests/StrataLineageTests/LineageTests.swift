@@ -157,12 +157,29 @@ func lineageCatalog() throws -> Catalog {
     }
 
     @Test func atSelectsDescendantsAndAllTheirAncestors() throws {
-        let got = Set(try select("@raw.customers").keys)
+        let got = try select("@raw.customers")
         // Descendants, then everything those read from (raw.orders feeds nightly.report too).
-        #expect(got == [
+        #expect(Set(got.keys) == [
             "raw.customers", "analytics.customers", "nightly.report", "analytics.report", "dash.sales",
             "analytics.orders", "nightly.build", "raw.orders", "ingest.load", "ingest.extract", "ext.shop.orders",
         ])
+        // Descendants keep their distance below x (as in x+); an ancestor added on the way up,
+        // its distance from the nearest descendant.
+        let below = try select("raw.customers+")
+        for (id, d) in below { #expect(got[id] == d, "\(id)") }
+        #expect(got["raw.orders"] == 2)   // raw.orders → nightly.build → analytics.orders
+    }
+
+    /// As dbt: a part of a union that selects nothing is a note and the rest is answered; all
+    /// parts empty is an error; an exclusion that selects nothing is said, not silently kept.
+    @Test func unmatchedPartsOfAUnionAndOfAnExclusionAreNoted() throws {
+        let r = try engine.select(try Selection.parse(["raw.customers", "nope_x"]))
+        #expect(try engine.ids(r.nodes) == ["raw.customers"])
+        #expect(r.notes.contains { $0.hasPrefix("selector 'nope_x' matches no node") }, "\(r.notes)")
+        #expect(throws: LineageError.self) { try engine.select(try Selection.parse(["nope_x", "nope_y"])) }
+        let ex = try engine.select(try Selection.parse(["raw.customers+1"]), exclude: try Selection.parse(["nope_z"]))
+        #expect(ex.nodes.count == 2)
+        #expect(ex.notes.contains { $0.hasPrefix("--exclude: selector 'nope_z' matches no node") }, "\(ex.notes)")
     }
 
     @Test func unionIntersectionAndExclude() throws {
