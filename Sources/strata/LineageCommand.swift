@@ -46,6 +46,18 @@ struct Lineage: ParsableCommand {
 
     struct NodeJSON: Encodable {
         var id: String, kind: String, name: String, depth: Int, owner: String?, status: String?
+
+        enum CodingKeys: String, CodingKey { case id, kind, name, depth, owner, status }
+        /// Every node has every field: a missing owner or run state is null, not absent.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(name, forKey: .name)
+            try c.encode(depth, forKey: .depth)
+            try c.encode(owner, forKey: .owner)
+            try c.encode(status, forKey: .status)
+        }
     }
     struct EdgeJSON: Encodable { var from: String, to: String, source: String }
     struct SelectionJSON: Encodable {
@@ -57,6 +69,8 @@ struct Lineage: ParsableCommand {
     }
     struct PathJSON: Encodable {
         var from: String, to: String
+        /// True when data flows from the second node given to the first (from/to are as it flows).
+        var reversed: Bool
         var paths: [[String]]
         var nodesOnPaths: [String]
         var edges: [EdgeJSON]
@@ -75,6 +89,7 @@ struct Lineage: ParsableCommand {
         if ids {
             let found = try engine.ids(result.nodes)
             PhaseClock.lap("ids")
+            if out.json { return try printJSON(found) }
             sayLines(found)
             PhaseClock.lap("write")
             return
@@ -120,9 +135,13 @@ struct Lineage: ParsableCommand {
         let id = { (n: Int32) in info[n]?.id ?? "#\(n)" }
         let edges = try engine.edges(among: between).map { EdgeJSON(from: id($0.from), to: id($0.to), source: $0.source) }
             .sorted { ($0.from, $0.to, $0.source) < ($1.from, $1.to, $1.source) }
+        if paths.isEmpty { (from, to) = (a, b) }
         if out.json {
-            return try printJSON(PathJSON(from: id(from), to: id(to), paths: paths.map { $0.map(id) },
-                                          nodesOnPaths: between.map(id).sorted(), edges: edges))
+            try printJSON(PathJSON(from: id(from), to: id(to), reversed: from != a, paths: paths.map { $0.map(id) },
+                                   nodesOnPaths: between.map(id).sorted(), edges: edges))
+            // As the text: no path in either direction is exit 1.
+            if paths.isEmpty { throw ExitCode(1) }
+            return
         }
         guard !paths.isEmpty else {
             say("no lineage path between \(id(a)) and \(id(b)) in either direction")

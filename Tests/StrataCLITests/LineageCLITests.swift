@@ -19,6 +19,11 @@ import Testing
         #expect(byID["orders_daily.extract"]?["status"] as? String == "ok")
         #expect(byID["raw.shop.orders"]?["kind"] as? String == "table")
         #expect(byID["raw.shop.orders"]?["owner"] as? String == "data-eng")
+        // Every field on every node: an unknown owner or run state is null, not missing.
+        #expect(nodes.allSatisfy { Set($0.keys) == ["id", "kind", "name", "depth", "owner", "status"] })
+        let demo = try #require((try strata(["lineage", "+fct_orders", "--json"]).json() as? [String: Any])?["nodes"] as? [[String: Any]])
+        #expect(demo.contains { $0["status"] is NSNull })
+        #expect(demo.allSatisfy { Set($0.keys) == ["id", "kind", "name", "depth", "owner", "status"] })
         let edges = try #require(json["edges"] as? [[String: String]])
         #expect(edges.contains(["from": "raw.shop.orders", "to": "orders_daily.transform", "source": "declared"]))
         #expect(edges.allSatisfy { byID[$0["from"]!] != nil && byID[$0["to"]!] != nil })
@@ -35,6 +40,8 @@ import Testing
     @Test func idsAreOnePerLineLikeDbtLs() throws {
         let r = try strata(["lineage", "raw.shop.orders+1", "--catalog", try fixtureCatalog(), "--ids"])
         #expect(r.stdout.split(separator: "\n") == ["analytics.stg_orders", "orders_daily.transform", "raw.shop.orders"])
+        let json = try strata(["lineage", "raw.shop.orders+1", "--catalog", try fixtureCatalog(), "--ids", "--json"])
+        #expect(try json.json() as? [String] == ["analytics.stg_orders", "orders_daily.transform", "raw.shop.orders"])
     }
 
     @Test func excludeDepthAndUnion() throws {
@@ -54,12 +61,19 @@ import Testing
         let back = try strata(["lineage", "--path", "order_summary", "raw.shop.orders", "--catalog", catalog, "--json"])
         let json = try #require(try back.json() as? [String: Any])
         #expect(json["from"] as? String == "raw.shop.orders")
+        #expect(json["reversed"] as? Bool == true)
         let paths = try #require(json["paths"] as? [[String]])
         #expect(paths.first?.first == "raw.shop.orders" && paths.first?.last == "analytics.order_summary")
         // In the demo, two marts that share sources but neither feeds the other.
         let none = try strata(["lineage", "--path", "fct_orders", "dim_couriers"])
         #expect(none.status == 1)
         #expect(none.stdout.contains("no lineage path between analytics.marts.fct_orders and analytics.marts.dim_couriers"))
+        // JSON agrees: the nodes as given, nothing reversed, exit 1.
+        let noneJSON = try strata(["lineage", "--path", "fct_orders", "dim_couriers", "--json"])
+        #expect(noneJSON.status == 1)
+        let o = try #require(try noneJSON.json() as? [String: Any])
+        #expect(o["from"] as? String == "analytics.marts.fct_orders" && o["to"] as? String == "analytics.marts.dim_couriers")
+        #expect(o["reversed"] as? Bool == false && (o["paths"] as? [Any])?.isEmpty == true)
     }
 
     @Test func errorsAndExitCodes() throws {
