@@ -173,7 +173,8 @@ public enum AirflowImporter {
             let key = RunKey(dag: r.dag_id, run: runID)
             if byRun[key] == nil { order.append(key) }
             byRun[key] = ImportedRun(dagID: r.dag_id, runID: runID, state: r.state ?? "queued",
-                                     start: r.start_date ?? r.logical_date ?? r.execution_date, end: r.end_date)
+                                     start: (r.start_date ?? r.logical_date ?? r.execution_date).map(UTCTime.normalized),
+                                     end: r.end_date.map(UTCTime.normalized))
         }
         var logsByTI: [String: [(Int, String)]] = [:]
         for l in logs { logsByTI["\(l.dag)\u{1F}\(l.run)\u{1F}\(l.task)", default: []].append((l.attempt, l.path)) }
@@ -187,7 +188,7 @@ public enum AirflowImporter {
             let taskLogs = (logsByTI["\(ti.dag_id)\u{1F}\(runID)\u{1F}\(ti.task_id)"] ?? []).sorted { $0.0 < $1.0 }.map(\.1)
             byRun[key]!.tasks.append(ImportedTaskRun(TaskRun(
                 taskID: ti.dag_id + "." + ti.task_id, state: ti.state ?? "queued", tries: max(ti.try_number ?? 0, taskLogs.count),
-                start: ti.start_date, end: ti.end_date, logs: taskLogs)))
+                start: ti.start_date.map(UTCTime.normalized), end: ti.end_date.map(UTCTime.normalized), logs: taskLogs)))
         }
         for key in order {
             var run = byRun[key]!

@@ -495,8 +495,8 @@ public enum DbtImporter {
             case "skipped": state = failedUpstream(r.unique_id) ? "upstream_failed" : "skipped"
             default: state = r.status
             }
-            let start = r.timing?.compactMap(\.started_at).min()
-            let end = r.timing?.compactMap(\.completed_at).max()
+            let start = r.timing?.compactMap { $0.started_at.map(UTCTime.normalized) }.min()
+            let end = r.timing?.compactMap { $0.completed_at.map(UTCTime.normalized) }.max()
             if let start { starts.append(start) }
             if let end { ends.append(end) }
             let message = r.status == "skipped" ? nil : r.message?.nilIfEmpty
@@ -507,8 +507,8 @@ public enum DbtImporter {
         let runID = rr.metadata.invocation_id ?? rr.metadata.generated_at ?? "run"
         let state = tasks.contains { $0.run.state == "failed" } ? "failed" : "success"
         batch.runs.append(ImportedRun(dagID: dagID, runID: runID, state: state,
-                                      start: rr.metadata.invocation_started_at ?? starts.min(),
-                                      end: rr.metadata.generated_at ?? ends.max(), tasks: tasks))
+                                      start: rr.metadata.invocation_started_at.map(UTCTime.normalized) ?? starts.min(),
+                                      end: rr.metadata.generated_at.map(UTCTime.normalized) ?? ends.max(), tasks: tasks))
         return batch
     }
 }

@@ -168,7 +168,7 @@ public enum OpenLineageImporter {
         guard eventTypes.contains(type) else {
             throw fail("eventType '\(type)' is not one of \(eventTypes.sorted().joined(separator: ", "))")
         }
-        let time = try need("eventTime", in: o, path: "eventTime")
+        let time = UTCTime.normalized(try need("eventTime", in: o, path: "eventTime"))
         guard let run = obj(o["run"]) else { throw fail("OpenLineage event is missing required field run") }
         guard let job = obj(o["job"]) else { throw fail("OpenLineage event is missing required field job") }
         let runID = try need("runId", in: run, path: "run.runId")

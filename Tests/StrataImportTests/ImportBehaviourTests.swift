@@ -85,6 +85,25 @@ import Testing
         #expect(built.batch.files.count == 2 && built.warnings.isEmpty)
     }
 
+    /// Event times in other zones become UTC, so the latest run is the one that ran last: here
+    /// a run that failed at 10:00+02:00 (08:00 UTC) before one that succeeded at 09:00 UTC.
+    @Test func runsInOtherTimeZonesSortByTheTimeTheyRan() throws {
+        let dir = try makeTempDirectory("ol-zones")
+        let failed = "66666666-6666-6666-6666-666666666666", ok = "77777777-7777-7777-7777-777777777777"
+        _ = try writeFile(dir, "events.ndjson", [
+            olEvent("START", job: "load", runID: failed, time: "2024-01-01T09:59:00+02:00"),
+            olEvent("FAIL", job: "load", runID: failed, time: "2024-01-01T10:00:00+02:00"),
+            olEvent("START", job: "load", runID: ok, time: "2024-01-01T08:59:00Z"),
+            // Written before its START in UTC terms, but later on the clock of its own zone.
+            olEvent("COMPLETE", job: "load", runID: ok, time: "2024-01-01T04:00:00-05:00"),
+        ].joined(separator: "\n"))
+        let c = try tempCatalog("zones")
+        _ = try importOL([dir + "/events.ndjson"], into: c)
+        let runs: [String] = try query(c, "SELECT state || '|' || start_time || '|' || coalesce(end_time, '-') FROM dag_run ORDER BY start_time")
+        #expect(runs == ["failed|2024-01-01T07:59:00Z|2024-01-01T08:00:00Z", "success|2024-01-01T08:59:00Z|2024-01-01T09:00:00Z"])
+        #expect(try Catalog(path: c).read { try $0.failedDags() }.isEmpty)
+    }
+
     @Test func ownerChangeAloneIsImported() throws {
         let dir = try makeTempDirectory("dbt-owner")
         let c = dir + "/c.sqlite"
