@@ -73,7 +73,8 @@ public struct Ownership: Sendable, Equatable, Codable {
     public var subject: Entity
     /// The direct owner: a team or a person.
     public var owner: Contact?
-    /// The owning team (the owner itself, or the team of the owning person).
+    /// The owning team (the owner itself, or the team of the owning person); nil (absent from
+    /// the JSON) for a person whose team is not recorded.
     public var team: Contact?
     /// The people of that team.
     public var people: [Contact]
@@ -406,7 +407,9 @@ public struct CatalogReader {
         let subject = try require(id)
         let ownerID = subject.kind == .owner ? subject.id : subject.owner
         let owner = try ownerID.flatMap { try contact($0) }
-        var team = owner
+        // The owning team: the owner itself when it is a team, a person's team when recorded;
+        // a person without one has no team (not themselves).
+        var team = owner?.detail.type == .person ? nil : owner
         if let o = owner, o.detail.type == .person, let teamID = o.detail.team {
             team = try contact(teamID)
         }

@@ -217,6 +217,7 @@ struct Owners: ParsableCommand {
         if owner.detail.type == .person {
             say(); say("\(owner.entity.name) (\(owner.entity.id))")
             for line in contactLines(owner.detail) { say("  " + line) }
+            if o.team == nil { say("  team: none recorded") }
         }
         if let team = o.team {
             say(); say("Team: \(team.entity.name) (\(team.entity.id))")

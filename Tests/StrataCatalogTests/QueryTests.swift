@@ -140,4 +140,21 @@ func sampleCatalog() throws -> Catalog {
         #expect(o.team?.entity.id == "team-a")
     }
 
+    /// dbt's meta.owner is often a person with no team: they are the owner, not their own team.
+    @Test func aPersonWithoutATeamHasNone() throws {
+        let catalog = try sampleCatalog()
+        try catalog.write { w in
+            try w.upsert(Entity(id: "sam", kind: .owner, name: "Sam Roe", owner: "sam"))
+            try w.setOwner("sam", OwnerDetail(type: .person, email: "sam@example.com"))
+            try w.upsert(Entity(id: "analytics.sams", kind: .table, name: "sams", stage: "transform", owner: "sam"))
+        }
+        let o = try catalog.read { try $0.ownership(of: "analytics.sams") }
+        #expect(o.owner?.entity.id == "sam")
+        #expect(o.team == nil)
+        #expect(o.people.isEmpty)
+        let direct = try catalog.read { try $0.ownership(of: "sam") }
+        #expect(direct.team == nil)
+        #expect(direct.owns[.table]?.map(\.id) == ["analytics.sams"])
+    }
+
 }
