@@ -63,6 +63,7 @@ struct Search: ParsableCommand {
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if query.allSatisfy(\.isWhitespace) { throw ValidationError("give something to look for, e.g. strata search orders") }
     }
 
     func run() throws {

@@ -29,6 +29,12 @@ struct Strata: ParsableCommand {
     /// for usage errors (64) is mapped to 2, the convention of most Unix tools.
     static func main(_ arguments: [String]) -> Never {
         PhaseClock.start()
+        if let word = unknownCommand(in: arguments) {
+            let known = configuration.subcommands.compactMap { $0.configuration.commandName }
+            let near = closest(word, in: known, maxDistance: 2).map { "; did you mean '\($0)'?" } ?? ""
+            printError("strata: unknown command '\(word)'\(near) (commands: \(known.joined(separator: ", ")))")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot(arguments)
             PhaseClock.lap("arguments")
@@ -63,6 +69,28 @@ struct Strata: ParsableCommand {
             printError("strata: " + (message.isEmpty ? "\(error)" : message))
             Foundation.exit(1)
         }
+    }
+}
+
+extension Strata {
+    /// The first word that is neither an option nor a subcommand. Without a subcommand strata
+    /// opens the UI, which takes no words, so ArgumentParser would blame `open` for "unexpected
+    /// arguments" where the user mistyped a command (`strata lineages +x`).
+    static func unknownCommand(in arguments: [String]) -> String? {
+        let known = Set(configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { return nil }
+            if a.hasPrefix("-") {
+                // The UI's options that take a value (--catalog FILE, --theme NAME).
+                if a == "--catalog" || a == "--theme" { i += 1 }
+                i += 1
+                continue
+            }
+            return known.contains(a) ? nil : a
+        }
+        return nil
     }
 }
 

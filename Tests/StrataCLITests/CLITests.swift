@@ -217,6 +217,13 @@ func fixtureCatalog(_ changes: [String: String?] = [:]) throws -> String {
         #expect(try strata(["search", "x", "--limit", "0", "--catalog", catalog]).status == 2)
         #expect(try strata(["search", "x", "--kind", "galaxy", "--catalog", catalog]).status == 2)
         #expect(try strata(["--help"]).status == 0)
+        #expect(try strata(["search", " ", "--catalog", catalog]).status == 2)
+        // A mistyped command is named as such (without a command strata opens the UI).
+        let typo = try strata(["lineages", "+x"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("unknown command 'lineages'; did you mean 'lineage'?"), "\(typo.stderr)")
+        #expect(try strata(["--catalog", catalog, "stats"]).status == 2)   // options of the UI, then a word
+        #expect(try strata(["help", "stats"]).status == 0)
         let missing = try strata(["stats", "--catalog", "/nonexistent.sqlite"])
         #expect(missing.stderr.contains("/nonexistent.sqlite: no catalog here"))
     }
