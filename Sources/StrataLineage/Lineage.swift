@@ -17,6 +17,8 @@ public struct LineageResult: Sendable {
 public enum LineageError: Error, CustomStringConvertible, Equatable {
     case noMatch(selector: String, suggestions: [String])
     case unknownNode(String, suggestions: [String])
+    /// A name where one node is needed (`--path`) that several nodes carry.
+    case ambiguousNode(String, ids: [String], count: Int)
     /// `test_name:x` alone: data tests are checks on tables here, not lineage nodes.
     case checksOnly(selector: String)
     /// `access:`, `group:`, `version:` or `config.KEY:` on dbt nodes imported by an older strata.
@@ -28,6 +30,9 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
             "selector '\(s)' matches no node" + Self.hint(suggestions)
         case .unknownNode(let s, let suggestions):
             "no node '\(s)' in the catalog" + Self.hint(suggestions)
+        case .ambiguousNode(let s, let ids, let count):
+            "'\(s)' names \(count) nodes (" + ids.joined(separator: ", ") + (count > ids.count ? ", …" : "")
+                + "): give one of their ids"
         case .importAgain(let s):
             "'\(s)' reads dbt's access, groups, versions and configs, which this catalog's dbt nodes were "
                 + "imported without (by an older strata): import their manifest again"
@@ -423,7 +428,7 @@ public final class LineageEngine: @unchecked Sendable {
         if named.count == 1 { return named[0] }
         if named.count > 1 {
             let ids = try nodes(named).map(\.id).sorted()
-            throw LineageError.unknownNode(id, suggestions: Array(ids.prefix(5)))
+            throw LineageError.ambiguousNode(id, ids: Array(ids.prefix(5)), count: ids.count)
         }
         throw LineageError.unknownNode(id, suggestions: try suggestions(for: id))
     }

@@ -170,6 +170,14 @@ func lineageCatalog() throws -> Catalog {
         #expect(got["raw.orders"] == 2)   // raw.orders → nightly.build → analytics.orders
     }
 
+    /// One node is needed (`--path`): a name two nodes carry says so and lists them.
+    @Test func aNameOfSeveralNodesIsAmbiguousWhereOneIsNeeded() throws {
+        let error = #expect(throws: LineageError.self) { try engine.num(of: "report") }
+        #expect(error == .ambiguousNode("report", ids: ["analytics.report", "nightly.report"], count: 2))
+        #expect(error?.description == "'report' names 2 nodes (analytics.report, nightly.report): give one of their ids")
+        #expect(try engine.num(of: "analytics.report") >= 0)
+    }
+
     /// As dbt: a part of a union that selects nothing is a note and the rest is answered; all
     /// parts empty is an error; an exclusion that selects nothing is said, not silently kept.
     @Test func unmatchedPartsOfAUnionAndOfAnExclusionAreNoted() throws {
