@@ -26,6 +26,7 @@ enum ImportInput {
             guard let plain = gunzip(data) else { throw problem(path, "not a valid gzip file (truncated or corrupt)") }
             return plain
         }
+        if path.hasSuffix(".gz") { throw problem(path, "is named .gz but is not gzip data") }
         return data
     }
 
@@ -149,8 +150,20 @@ enum ImportInput {
                     at = lineAt(offset: data.count, in: data)
                 }
             }
+            if let ndjson = ndjsonHint(data) { throw problem(file, ndjson) }
             throw problem(file, "not valid JSON" + (detail.isEmpty ? "" : " (\(detail))") + "; is the file truncated?", line: at)
         }
+    }
+
+    /// A file of one JSON object per line given where one JSON document belongs: says so, and
+    /// names the importer that reads OpenLineage events.
+    static func ndjsonHint(_ data: Data) -> String? {
+        let lines = data.split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: true)
+        guard lines.count >= 2, let first = try? JSONSerialization.jsonObject(with: Data(lines[0])) as? [String: Any] else {
+            return nil
+        }
+        return "holds one JSON object per line (NDJSON), not one JSON document"
+            + (first["eventType"] != nil && first["run"] != nil ? ": OpenLineage events? strata import openlineage FILE" : "")
     }
 
     /// Every regular file under `dir`, sorted, as absolute paths.

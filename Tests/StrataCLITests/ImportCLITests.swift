@@ -133,6 +133,26 @@ import Testing
                 == (kind == "missing" ? ["c.sqlite", "manifest.json"] : ["bad.json", "c.sqlite", "manifest.json"]))
     }
 
+    /// The wrong importer for a file, and a .gz that is not gzip, are named as such rather than
+    /// "not valid JSON; is the file truncated?".
+    @Test func theWrongKindOfFileIsNamed() throws {
+        let dir = try makeTempDirectory("cli-import-kind")
+        let c = dir + "/c.sqlite"
+        let events = dir + "/events.ndjson"
+        try [#"{"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "r"}, "job": {"namespace": "n", "name": "j"}}"#,
+             #"{"eventType": "COMPLETE", "eventTime": "2026-01-01T00:01:00Z", "run": {"runId": "r"}, "job": {"namespace": "n", "name": "j"}}"#]
+            .joined(separator: "\n").write(toFile: events, atomically: true, encoding: .utf8)
+        let r = try strata(["import", "dbt", events, "--catalog", c])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("holds one JSON object per line (NDJSON), not one JSON document: OpenLineage events? strata import openlineage"),
+                "\(r.stderr)")
+        let fake = dir + "/manifest.json.gz"
+        try "{}".write(toFile: fake, atomically: true, encoding: .utf8)
+        let gz = try strata(["import", "dbt", fake, "--catalog", c])
+        #expect(gz.status == 1)
+        #expect(gz.stderr.contains("manifest.json.gz: is named .gz but is not gzip data"), "\(gz.stderr)")
+    }
+
     @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: corpus CLI test skipped"))
     func corpusImportsThroughTheCLI() throws {
         let corpus = try #require(sharedCorpus)
