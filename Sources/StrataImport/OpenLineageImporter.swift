@@ -198,7 +198,8 @@ public enum OpenLineageImporter {
     }
     static let runFacetKeys = Keys([
         "parent": nil, "dbt_run": nil, "processing_engine": nil, "errorMessage": nil,
-        "airflow": Keys(["dagRun": Keys(["run_id": nil]), "taskInstance": Keys(["try_number": nil])]),
+        "airflow": Keys(["dagRun": Keys(["run_id": nil]), "taskInstance": Keys(["try_number": nil]),
+                         "task": Keys(["upstream_task_ids": nil, "trigger_rule": nil, "operator_class": nil, "retries": nil])]),
         "airflowDagRun": Keys(["dagRun": Keys(["run_id": nil])]),
     ])
     static let jobFacetKeys = Keys(["jobType": nil, "dbt_node": nil, "ownership": nil, "documentation": nil])
@@ -216,6 +217,24 @@ public enum OpenLineageImporter {
             out["columns"] = fields.compactMap(obj).compactMap { f -> Column? in
                 guard let n = f["name"] as? String else { return nil }
                 return Column(name: n, type: f["type"] as? String, description: (f["description"] as? String) ?? "")
+            }
+        }
+        return out
+    }
+
+    /// Airflow's `upstream_task_ids`: a list, or (as the Airflow provider writes it) the
+    /// Python repr of one, `"['extract', 'load']"`.
+    static func taskIDs(_ value: Any?) -> [String] {
+        if let list = value as? [Any] { return list.compactMap { $0 as? String } }
+        guard let text = value as? String else { return [] }
+        var out: [String] = []
+        var quote: Character?
+        var current = ""
+        for ch in text {
+            if let q = quote {
+                if ch == q { out.append(current); current = ""; quote = nil } else { current.append(ch) }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
             }
         }
         return out
@@ -246,7 +265,11 @@ public enum OpenLineageImporter {
         var engine: [String: String] = [:]
         var isAirflow = Set<String>()
         var namespaceOf: [String: String] = [:]   // a job's namespace in its first event
+        // Airflow's task facet (its latest): the operator, trigger rule and upstream tasks, which
+        // put the DAG's tasks in order and tell a root failure from an all_done consequence.
+        var airflowTask: [String: [String: Any]] = [:]
         for e in events {
+            if let t = obj(obj(e.runFacets["airflow"])?["task"]), !t.isEmpty { airflowTask[e.jobName] = t }
             if namespaceOf[e.jobName] == nil { namespaceOf[e.jobName] = e.jobNamespace }
             jobFacets[e.jobName, default: [:]].merge(e.jobFacets) { _, new in new }
             if let p = e.parentJob, p != e.jobName { parentOf[e.jobName] = p; parents.insert(p) }
@@ -305,6 +328,7 @@ public enum OpenLineageImporter {
 
         // DAGs and tasks.
         var standaloneDags = Set<String>()
+        var taskEdges = Set<Edge>()
         for (job, r) in roles.sorted(by: { $0.key < $1.key }) {
             let facets = jobFacets[job] ?? [:]
             let t = tool(job)
@@ -335,12 +359,23 @@ public enum OpenLineageImporter {
                 let taskID = job.hasPrefix(r + ".") ? String(job.dropFirst(r.count + 1)) : job
                 var e = ImportedEntity(Entity(id: job, kind: .task, name: taskID, stage: "orchestrate",
                                               owner: ownerID(facets), tool: t, description: documentation(facets)))
-                e.task = TaskDetail(dagID: dag, taskID: taskID, operatorName: nil)
+                let af = airflowTask[job] ?? [:]
+                e.task = TaskDetail(dagID: dag, taskID: taskID, operatorName: af["operator_class"] as? String,
+                                    triggerRule: (af["trigger_rule"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? "all_success",
+                                    retries: (af["retries"] as? Int) ?? Int(af["retries"] as? String ?? "") ?? 0)
                 entities[job] = e
+                if r != job {
+                    for upstream in Self.taskIDs(af["upstream_task_ids"]) where upstream != taskID {
+                        taskEdges.insert(Edge(from: r + "." + upstream, to: job, source: .openlineage))
+                    }
+                }
             default:
                 break
             }
         }
+
+        // Task order within a DAG, from Airflow's facets (only between tasks this import knows).
+        b.edges += taskEdges.filter { entities[$0.from]?.task != nil }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
 
         // Datasets.
         var produced = Set<String>()

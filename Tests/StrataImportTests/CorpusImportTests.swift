@@ -214,6 +214,40 @@ struct CorpusImportTests {
         #expect(try count(c, "SELECT count(*) FROM edge WHERE from_id = 'seed.jaffle_shop.raw_orders' AND to_id = 'orders_daily_pipeline.build_order_facts'") == 1)
     }
 
+    /// Airflow's task facet puts an OpenLineage-only DAG's tasks in order with their operators
+    /// and trigger rules, so why finds the root failure (validate_payments) and leaves the
+    /// all_done export_report as its consequence.
+    @Test func airflowTaskFacetsGiveTaskOrderAndTheRootFailure() throws {
+        let c = try tempCatalog()
+        try importOL([corpus("openlineage/generated/airflow_backfill.ndjson")], into: c)
+        let tasks: [String] = try query(c, """
+            SELECT id || '|' || coalesce(operator, '-') || '|' || trigger_rule FROM task WHERE dag_id = 'orders_daily_pipeline' ORDER BY id
+            """)
+        #expect(tasks.contains("orders_daily_pipeline.export_report|BashOperator|all_done"), "\(tasks)")
+        #expect(tasks.contains("orders_daily_pipeline.validate_payments|PythonOperator|all_success"), "\(tasks)")
+        let order: [String] = try query(c, """
+            SELECT from_id || ' > ' || to_id FROM edge WHERE source = 'openlineage' AND from_id LIKE 'orders_daily_pipeline.%'
+            AND to_id LIKE 'orders_daily_pipeline.%' ORDER BY 1
+            """)
+        #expect(order.contains("orders_daily_pipeline.validate_payments > orders_daily_pipeline.export_report"))
+        #expect(order.contains("orders_daily_pipeline.start > orders_daily_pipeline.extract_orders"))
+        // The same order as the Airflow REST API's own tasks file gives.
+        let api = try tempCatalog("api")
+        try importAirflow([corpus("airflow/api/dags__orders_daily_pipeline__tasks.json")], into: api)
+        let fromAPI: [String] = try query(api, """
+            SELECT from_id || ' > ' || to_id FROM edge WHERE source = 'airflow' AND from_id LIKE 'orders_daily_pipeline.%'
+            AND to_id LIKE 'orders_daily_pipeline.%' ORDER BY 1
+            """)
+        // Two tasks never ran in that backfill, so OpenLineage never saw them.
+        let seen = Set(tasks.map { String($0.split(separator: "|")[0]) })
+        #expect(order == fromAPI.filter { $0.components(separatedBy: " > ").allSatisfy(seen.contains) })
+        #expect(order.count == 9)
+        let run = try #require(try Catalog(path: c).read { r in
+            try r.dagRun(dagID: "orders_daily_pipeline", runID: "backfill__2024-06-04T00:00:00+00:00")
+        })
+        #expect(try Catalog(path: c).read { try $0.rootFailures(of: run) } == ["orders_daily_pipeline.validate_payments"])
+    }
+
     @Test func everyOpenLineageFileImportsAndFacetExamplesAreSkippedWithAWarning() throws {
         let c = try tempCatalog()
         let plan = try OpenLineageImporter.plan([corpus("openlineage/generated"), corpus("openlineage/openlineage_repo")])
