@@ -53,6 +53,8 @@ private final class Reader {
     let sink = DiagnosticSink()
     var content = CatalogContent()
     var files: [String] = []
+    /// Files that could not be parsed (their error is reported once; what depends on them is not).
+    var unreadable = Set<String>()
     /// Where each id was first defined, for duplicate and reference checks.
     var defined: [String: (kind: EntityKind, file: String, line: Int)] = [:]
     var references: [Reference] = []
@@ -106,7 +108,7 @@ private final class Reader {
             return
         }
         guard let node = parseYAML(text, file: path, sink: sink),
-              let map = YAMLMap(node, file: path, sink: sink, what: "the file") else { return }
+              let map = YAMLMap(node, file: path, sink: sink, what: "the file") else { unreadable.insert(path); return }
         body(map)
     }
 
@@ -438,6 +440,8 @@ private final class Reader {
                 continue
             }
             guard let tasks = dagTasks[loc.dagID] else {
+                // Its DAG's file is there but broken: that file's own error says what to fix.
+                if ["yaml", "yml"].contains(where: { unreadable.contains("dags/\(loc.dagID).\($0)") }) { continue }
                 sink.add(path, 0, "log of DAG '\(loc.dagID)', which no file in dags/ defines")
                 continue
             }

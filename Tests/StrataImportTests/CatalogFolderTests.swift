@@ -54,6 +54,15 @@ import Testing
         #expect((syntax.first?.line ?? 0) >= 3)
     }
 
+    /// A DAG file that does not parse is one problem: its logs are not each reported as
+    /// belonging to no DAG.
+    @Test func aBrokenDagFileIsOneProblem() throws {
+        let p = try problems(["dags/orders_daily.yaml": "id: orders_daily\n  name: [unclosed\n"])
+        #expect(p.count == 1, "\(p.map(\.message))")
+        #expect(p.first?.file == "dags/orders_daily.yaml")
+        #expect(p.first?.message.hasPrefix("YAML syntax error") == true)
+    }
+
     @Test func unknownKeyNamesFileLineAndSuggests() throws {
         let p = try problems(FixtureFolder.edit("tables/shop.yaml", "    description: Orders as loaded",
                                                 "    descripton: Orders as loaded"))
