@@ -500,6 +500,12 @@ extension CatalogWriter {
     func putImportedRun(_ run: ImportedRun, fillOnly: Bool = false) throws {
         if fillOnly, let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
                                                    arguments: [run.dagID, run.runID]) {
+            // Times the run's own source lacked (an estimated start, no end) come from this one.
+            if let start = run.start, !run.startIsEstimate {
+                try db.execute(sql: "UPDATE dag_run SET start_time = ?, start_estimated = 0 WHERE num = ? AND start_estimated = 1",
+                               arguments: [start, num])
+            }
+            try db.execute(sql: "UPDATE dag_run SET end_time = ? WHERE num = ? AND end_time IS NULL", arguments: [run.end, num])
             for t in run.tasks {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO task_run(run_num, task_id, state, tries, start_time, end_time, message)
@@ -507,6 +513,10 @@ extension CatalogWriter {
                     """, arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start, t.run.end, t.message])
                 try db.execute(sql: "UPDATE task_run SET message = ? WHERE run_num = ? AND task_id = ? AND message IS NULL",
                                arguments: [t.message, num, t.run.taskID])
+                try db.execute(sql: """
+                    UPDATE task_run SET start_time = coalesce(start_time, ?), end_time = coalesce(end_time, ?)
+                    WHERE run_num = ? AND task_id = ?
+                    """, arguments: [t.run.start, t.run.end, num, t.run.taskID])
                 for (i, path) in t.run.logs.enumerated() {
                     try db.execute(sql: "INSERT OR IGNORE INTO task_log(run_num, task_id, attempt, path) VALUES (?, ?, ?, ?)",
                                    arguments: [num, t.run.taskID, i + 1, path])
@@ -516,20 +526,35 @@ extension CatalogWriter {
         }
         var oldMessages: [String: String] = [:]
         var oldLogs: [String: [Row]] = [:]
-        if let num = try Int64.fetchOne(db, sql: "SELECT num FROM dag_run WHERE dag_id = ? AND run_id = ?",
-                                        arguments: [run.dagID, run.runID]) {
-            for row in try Row.fetchAll(db, sql: "SELECT task_id, message FROM task_run WHERE run_num = ? AND message IS NOT NULL",
-                                        arguments: [num]) { oldMessages[row["task_id"]] = row["message"] }
+        var oldTimes: [String: (start: String?, end: String?)] = [:]
+        var oldRun: (start: String?, end: String?, estimated: Bool) = (nil, nil, false)
+        if let old = try Row.fetchOne(db, sql: """
+            SELECT num, start_time, end_time, start_estimated FROM dag_run WHERE dag_id = ? AND run_id = ?
+            """, arguments: [run.dagID, run.runID]) {
+            let num: Int64 = old["num"]
+            oldRun = (old["start_time"], old["end_time"], old["start_estimated"])
+            for row in try Row.fetchAll(db, sql: "SELECT task_id, message, start_time, end_time FROM task_run WHERE run_num = ?",
+                                        arguments: [num]) {
+                if let m: String = row["message"] { oldMessages[row["task_id"]] = m }
+                oldTimes[row["task_id"]] = (row["start_time"], row["end_time"])
+            }
             for row in try Row.fetchAll(db, sql: "SELECT task_id, attempt, path FROM task_log WHERE run_num = ?", arguments: [num]) {
                 oldLogs[row["task_id"], default: []].append(row)
             }
         }
-        let num = try resetRun(DagRun(dagID: run.dagID, runID: run.runID, state: run.state, start: run.start, end: run.end))
+        // Times another source recorded and this one lacks are kept (the Airflow API's dagRuns
+        // may have no start_date where OpenLineage saw the run start).
+        let realOld = oldRun.estimated ? nil : oldRun.start
+        let start = run.startIsEstimate ? (realOld ?? run.start) : (run.start ?? oldRun.start)
+        let estimated = run.startIsEstimate ? realOld == nil : (run.start == nil && oldRun.estimated)
+        let num = try resetRun(DagRun(dagID: run.dagID, runID: run.runID, state: run.state, start: start, end: run.end ?? oldRun.end))
+        try db.execute(sql: "UPDATE dag_run SET start_estimated = ? WHERE num = ?", arguments: [estimated, num])
         for t in run.tasks {
+            let old = oldTimes[t.run.taskID]
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO task_run(run_num, task_id, state, tries, start_time, end_time, message)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start, t.run.end,
+                """).execute(arguments: [num, t.run.taskID, t.run.state, t.run.tries, t.run.start ?? old?.start, t.run.end ?? old?.end,
                                          t.message ?? oldMessages[t.run.taskID]])
             for (i, path) in t.run.logs.enumerated() {
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO task_log(run_num, task_id, attempt, path) VALUES (?, ?, ?, ?)")

@@ -122,10 +122,14 @@ public struct ImportedRun: Sendable, Equatable {
     public var state: String
     public var start: String?
     public var end: String?
+    /// `start` stands in for a time the input lacks (Airflow's logical date for a run whose
+    /// start_date is missing): it orders the run, but a real start another source recorded wins.
+    public var startIsEstimate: Bool
     public var tasks: [ImportedTaskRun]
     public init(dagID: String, runID: String, state: String, start: String? = nil, end: String? = nil,
-                tasks: [ImportedTaskRun] = []) {
+                startIsEstimate: Bool = false, tasks: [ImportedTaskRun] = []) {
         self.dagID = dagID; self.runID = runID; self.state = state; self.start = start; self.end = end
+        self.startIsEstimate = startIsEstimate
         self.tasks = tasks
     }
 

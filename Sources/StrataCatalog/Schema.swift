@@ -24,6 +24,7 @@ public enum CatalogSchema {
         migrator.registerMigration("v8-dbt-patch-path", migrate: addDbtPatchPath)
         migrator.registerMigration("v9-dbt-access-group-version", migrate: addDbtAccessGroupVersion)
         migrator.registerMigration("v10-dbt-config", migrate: addDbtConfig)
+        migrator.registerMigration("v11-run-start-estimated", migrate: addRunStartEstimated)
         return migrator
     }()
 
@@ -230,6 +231,13 @@ extension CatalogSchema {
     static func addDbtConfig(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE dbt_node ADD COLUMN config TEXT NOT NULL DEFAULT ''")
         try db.execute(sql: "UPDATE dbt_node SET config = ?", arguments: [importedBeforeConfig])
+    }
+
+    /// v11: whether a run's start_time stands in for a start the importer did not have (Airflow's
+    /// logical date for a dagRun without start_date), so a real start from another source,
+    /// imported before or after, replaces it.
+    static func addRunStartEstimated(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dag_run ADD COLUMN start_estimated INTEGER NOT NULL DEFAULT 0")
     }
 
     /// The config of a dbt node imported before v10.

@@ -174,7 +174,7 @@ public enum AirflowImporter {
             if byRun[key] == nil { order.append(key) }
             byRun[key] = ImportedRun(dagID: r.dag_id, runID: runID, state: r.state ?? "queued",
                                      start: (r.start_date ?? r.logical_date ?? r.execution_date).map(UTCTime.normalized),
-                                     end: r.end_date.map(UTCTime.normalized))
+                                     end: r.end_date.map(UTCTime.normalized), startIsEstimate: r.start_date == nil)
         }
         var logsByTI: [String: [(Int, String)]] = [:]
         for l in logs { logsByTI["\(l.dag)\u{1F}\(l.run)\u{1F}\(l.task)", default: []].append((l.attempt, l.path)) }

@@ -248,6 +248,27 @@ struct CorpusImportTests {
         #expect(try Catalog(path: c).read { try $0.rootFailures(of: run) } == ["orders_daily_pipeline.validate_payments"])
     }
 
+    /// The API's dagRuns have no start_date for the backfill (strata orders it by its logical
+    /// date); OpenLineage saw it start. In either order of import, the real start is kept.
+    @Test(arguments: [true, false])
+    func aRealStartWinsOverTheLogicalDateInEitherOrder(openLineageFirst: Bool) throws {
+        let c = try tempCatalog()
+        let ol = { try importOL([corpus("openlineage/generated/airflow_backfill.ndjson")], into: c) }
+        let api = { try importAirflow([corpus("airflow/api")], into: c) }
+        if openLineageFirst { _ = try ol(); _ = try api() } else { _ = try api(); _ = try ol() }
+        let runs: [String] = try query(c, """
+            SELECT run_id || '|' || coalesce(start_time, '-') || '|' || start_estimated FROM dag_run
+            WHERE dag_id = 'orders_daily_pipeline' ORDER BY run_id
+            """)
+        #expect(runs == ["backfill__2024-06-04T00:00:00+00:00|2026-11-23T05:44:52.503250Z|0",
+                         "manual__2024-06-03T00:00:00+00:00|2024-06-03T00:00:00Z|1"], "\(runs)")
+        // Task instances keep the times OpenLineage saw.
+        #expect(try count(c, """
+            SELECT count(*) FROM task_run t JOIN dag_run r ON r.num = t.run_num
+            WHERE r.run_id LIKE 'backfill%' AND t.task_id = 'orders_daily_pipeline.validate_payments' AND t.start_time LIKE '2026-11-23T05:4%'
+            """) == 1)
+    }
+
     @Test func everyOpenLineageFileImportsAndFacetExamplesAreSkippedWithAWarning() throws {
         let c = try tempCatalog()
         let plan = try OpenLineageImporter.plan([corpus("openlineage/generated"), corpus("openlineage/openlineage_repo")])
