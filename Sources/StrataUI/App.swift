@@ -173,11 +173,13 @@ public final class App {
         do {
             let report = try WhyReport.make(catalog: catalog, dag: dagID, run: runID)
             guard let task = report.rootTask else { toast = "no failed task in run \(runID)"; return }
-            guard let cause = report.causes[task], let log = cause.log else {
-                toast = "\(task) broke the run, but it has no log with a root cause"
+            let short = task.split(separator: ".").last.map(String.init) ?? task
+            guard let cause = report.causes[task], let log = cause.log, cause.line != nil else {
+                // No log to open: the DAG page, and what the run recorded about the failure.
+                if !(screen is DagScreen) { open(.dag(dagID)) }
+                toast = "\(short) broke the run: " + (report.causes[task]?.summary ?? "no log or message recorded")
                 return
             }
-            let short = task.split(separator: ".").last.map(String.init) ?? task
             open(.log(LogLink(path: log, title: "why · \(short) · \(runID)", run: runID, task: task), line: cause.line))
             if screen is LogScreen {
                 toast = "\(short) broke the run: " + cause.summary

@@ -1,4 +1,5 @@
 import Foundation
+import StrataImport
 import StrataLogs
 import StrataTerminal
 import StrataTestSupport
@@ -248,6 +249,22 @@ import Testing
         #expect(screen.file.lineNumber(ofOffset: screen.cursor) == 0)
         #expect(app.screenText.contains("transform broke the run"))
         #expect(app.screenText.contains("▶ [2026-11-22T02:05:00.000+0000] {taskinstance.py:1} ERROR - boom again"))
+    }
+
+    /// Without a log to open (OpenLineage events carry the error message, not the log), `w`
+    /// lands on the DAG page and says what the run recorded.
+    @Test func whyWithoutALogOpensTheDagWithItsMessage() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the OpenLineage events live there)")
+            return
+        }
+        let path = try makeTempDirectory("why-no-log") + "/ol.sqlite"
+        try CatalogImport.apply(try OpenLineageImporter.plan([corpus + "/openlineage/generated/airflow_backfill.ndjson"]), to: path)
+        let app = try makeApp(width: 120, height: 30, catalog: path)
+        app.press("w")
+        #expect(app.screen.kind == .dag)
+        #expect(app.screenText.contains("validate_payments broke the run: payments extract payments_20240604.csv failed validation"),
+                "\(app.screenText)")
     }
 
     /// The stack map names the latest failure, and `w` there goes straight to its root cause.
