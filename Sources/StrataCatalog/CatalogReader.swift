@@ -257,7 +257,54 @@ public struct CatalogReader {
         }
         let tasks = rows.map { DagTask(entity: Self.entity($0), detail: Self.taskDetail($0),
                                        upstream: upstream[$0["id"] as String] ?? []) }
-        return Self.topologicalOrder(tasks)
+        return Self.topologicalOrder(tasks + (try ranOnly(inDag: dagID, tasks: ids)))
+    }
+
+    /// What ran in a DAG's runs without being one of its tasks: a dbt run's nodes (run_results
+    /// has a result per model, seed, snapshot and test, and a model is a table here, a test a
+    /// check). Each is a task of the DAG page, in order by the lineage between them; a test
+    /// comes after the tables it checks.
+    private func ranOnly(inDag dagID: String, tasks: Set<String>) throws -> [DagTask] {
+        let ids = try String.fetchAll(db, sql: """
+            SELECT DISTINCT tr.task_id FROM dag_run r JOIN task_run tr ON tr.run_num = r.num
+            WHERE r.dag_id = ? ORDER BY tr.task_id
+            """, arguments: [dagID]).filter { !tasks.contains($0) }
+        guard !ids.isEmpty else { return [] }
+        let set = Set(ids)
+        var upstream: [String: [String]] = [:]
+        var entities: [String: Entity] = [:]
+        var resourceType: [String: String] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let args = StatementArguments(chunk)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM entity WHERE id IN (\(marks))", arguments: args) {
+                let e = Self.entity(row)
+                entities[e.id] = e
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, resource_type FROM dbt_node WHERE id IN (\(marks))", arguments: args) {
+                resourceType[row["id"]] = row["resource_type"]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT from_id, to_id FROM edge WHERE to_id IN (\(marks)) ORDER BY from_id
+                """, arguments: args) where set.contains(row["from_id"]) && row["from_id"] != row["to_id"] as String {
+                upstream[row["to_id"], default: []].append(row["from_id"])
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT table_id, check_id FROM data_check WHERE check_id IN (\(marks)) ORDER BY table_id
+                """, arguments: args) where set.contains(row["table_id"]) {
+                upstream[row["check_id"], default: []].append(row["table_id"])
+            }
+        }
+        return ids.map { id in
+            let parts = id.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            // dbt ids are resource_type.package.name[.hash]: the name is what dbt prints.
+            let isDbtID = parts.count >= 3 && ["model", "seed", "snapshot", "test", "source", "exposure"].contains(parts[0])
+            let name = entities[id]?.name ?? (isDbtID ? parts[2] : parts.last ?? id)
+            let entity = entities[id] ?? Entity(id: id, kind: .task, name: name)
+            let kind = resourceType[id] ?? (isDbtID ? parts[0] : nil)
+            return DagTask(entity: entity, detail: TaskDetail(dagID: dagID, taskID: name, operatorName: kind),
+                           upstream: upstream[id] ?? [])
+        }
     }
 
     /// Kahn's algorithm; tasks caught in a cycle keep their id order at the end.

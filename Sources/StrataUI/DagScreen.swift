@@ -136,7 +136,8 @@ public final class DagScreen: Screen {
     private func renderFooter(into grid: inout Grid, area: Rect, _ s: Styles) {
         grid.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, s.border)
         guard column < runs.count, row.index < tasks.count else {
-            grid.put("no runs recorded for this DAG", x: area.x + 1, y: area.y + 1, s.muted)
+            grid.put(runs.isEmpty ? "no runs recorded for this DAG" : "no tasks recorded for this DAG or its runs",
+                     x: area.x + 1, y: area.y + 1, s.muted)
             return
         }
         let run = runs[column]

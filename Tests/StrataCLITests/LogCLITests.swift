@@ -149,6 +149,14 @@ import Testing
         let runs = try #require((try shown.json() as? [String: Any])?["runs"] as? [[String: Any]])
         #expect(runs.map { $0["state"] as? String } == ["failed"])
         #expect(runs.first?["run_id"] as? String == "5125218d-d815-4cdf-af42-1e5069223e0d")
+        // The run's DAG lists what ran in it: every node, in dependency order.
+        let dag = try strata(["show", "dbt.jaffle_shop", "--catalog", catalog, "--json"])
+        let tasks = try #require((try dag.json() as? [String: Any])?["tasks"] as? [[String: Any]])
+        let ids = tasks.compactMap { ($0["entity"] as? [String: Any])?["id"] as? String }
+        #expect(ids.count == 28)
+        let at = { (id: String) in ids.firstIndex(of: id) ?? -1 }
+        #expect(at("seed.jaffle_shop.raw_payments") >= 0 && at("seed.jaffle_shop.raw_payments") < at("model.jaffle_shop.stg_payments"))
+        #expect(at("model.jaffle_shop.stg_payments") < at("test.jaffle_shop.unique_stg_payments_payment_id.3744510712"))
     }
 
     /// Without a log, why answers from run_results' message: the node it names and, from the

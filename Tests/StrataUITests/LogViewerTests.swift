@@ -267,6 +267,29 @@ import Testing
                 "\(app.screenText)")
     }
 
+    /// A dbt run's DAG page: its nodes are the rows (seeds, models, then their tests), the
+    /// failed model is selected, and L opens its log at its own error.
+    @Test func aDbtRunsDagPageListsItsNodes() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the dbt artifacts live there)")
+            return
+        }
+        let failed = corpus + "/dbt/jaffle_shop/failed"
+        let path = try makeTempDirectory("dbt-dag") + "/dbt.sqlite"
+        try CatalogImport.apply(try DbtImporter.plan(manifest: failed + "/manifest.json", runResults: failed + "/run_results.json",
+                                                     log: failed + "/dbt.log"), to: path)
+        let app = try makeApp(width: 120, height: 40, catalog: path)
+        app.press(":", "dag dbt.jaffle_shop", "enter")
+        let text = app.screenText
+        #expect(text.contains("raw_payments"))
+        #expect(text.contains("└ stg_payments"))
+        #expect(text.contains("stg_payments  model  ✗ failed"), "\(text)")
+        #expect(!text.contains("no runs recorded"))
+        app.press("L")
+        let log = try #require(app.screen as? LogScreen)
+        #expect(log.rootCause?.text == "  Binder Error: Referenced column \"amount_cents\" not found in FROM clause!")
+    }
+
     /// The stack map names the latest failure, and `w` there goes straight to its root cause.
     @Test func whyOnTheStackMapExplainsTheLatestFailure() throws {
         let app = try makeApp(width: 120, height: 30)
