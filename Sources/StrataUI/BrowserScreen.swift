@@ -81,6 +81,10 @@ public final class BrowserScreen: Screen {
             depth = max(1, min(Self.maxDepth, depth + (action == "lineage.deeper" ? 1 : -1)))
             try lineage?.setDepth(depth)
             return .message("lineage opens \(depth) level\(depth == 1 ? "" : "s")")
+        case "logs.open":
+            // Only reached without a log to open (the app opens `selectedLog` first).
+            guard let d = shownDetail, let run = d.runs.first, d.entity.kind == .task || d.entity.kind == .table else { return nil }
+            return .message("no log recorded for the latest run of \(d.entity.name) (\(run.runID))")
         case "lineage.failure":
             guard let pane = lineage, let found = try pane.deepestFailure() else {
                 return .message("no failed task upstream of \(shown?.name ?? "this")")
@@ -187,8 +191,10 @@ public final class BrowserScreen: Screen {
         shown = e
         let (d, log) = try catalog.read { r -> (EntityDetail, LogLink?) in
             let d = try r.detail(e.id, runLimit: 5)
-            let log = d.entity.kind == .task ? d.runs.first.flatMap { run in
-                run.logs?.last.map { LogLink(path: $0, title: "\(e.name) · \(run.runID)", run: run.runID, task: e.id) } } : nil
+            // A task's latest run, or a table's latest build (by a task that writes it, or by
+            // itself: a dbt model is its own task).
+            let log = d.entity.kind == .task || d.entity.kind == .table ? d.runs.first.flatMap { run in
+                run.logs?.last.map { LogLink(path: $0, title: "\(e.name) · \(run.runID)", run: run.runID, task: run.taskID ?? e.id) } } : nil
             return (d, log)
         }
         shownLog = log
@@ -342,7 +348,7 @@ enum DetailLines {
                 if let tries = r.tries, tries > 1 { spans.append(("  \(tries) tries", .muted)) }
                 out.append(Line(spans, target: r.taskID ?? r.dagID))
             }
-            if d.entity.kind == .task { out.append(Line("  L opens the latest run's log", .muted)) }
+            if d.runs.first?.logs?.last != nil { out.append(Line("  L opens the latest run's log", .muted)) }
         }
         if !d.upstream.isEmpty || !d.downstream.isEmpty {
             out.append(.blank)

@@ -288,6 +288,16 @@ import Testing
         app.press("L")
         let log = try #require(app.screen as? LogScreen)
         #expect(log.rootCause?.text == "  Binder Error: Referenced column \"amount_cents\" not found in FROM clause!")
+        // From the model's own page too (a dbt model is its own task)...
+        app.press("q", ":", "open model.jaffle_shop.stg_payments", "enter")
+        #expect(app.screenText.contains("L opens the latest run's log"))
+        app.press("L")
+        #expect((app.screen as? LogScreen)?.rootCause?.line == 370)
+        // ...and a model whose run kept no log says so.
+        app.press("q", ":", "open model.jaffle_shop.stg_orders", "enter")
+        #expect(!app.screenText.contains("L opens the latest run's log"))
+        app.press("L")
+        #expect(app.screenText.contains("no log recorded for the latest run of stg_orders"))
     }
 
     /// The stack map names the latest failure, and `w` there goes straight to its root cause.
