@@ -57,9 +57,13 @@ enum Overlay {
 /// A one-line text field: typed characters, Backspace, Ctrl-U.
 struct PromptText: Equatable {
     var text = ""
+    /// A recalled text (the last search), shown selected: the first character typed replaces
+    /// it, as in a browser's address bar; Backspace or a move keeps it for editing.
+    var recalled = false
 
     /// Applies a key; true when the text changed.
     mutating func edit(_ key: Key, action: String?) -> Bool {
+        defer { recalled = false }
         switch action {
         case "prompt.erase":
             guard !text.isEmpty else { return false }
@@ -68,7 +72,10 @@ struct PromptText: Equatable {
             guard !text.isEmpty else { return false }
             text = ""; return true
         default:
-            if case .char(let c) = key, action == nil { text.append(c); return true }
+            if case .char(let c) = key, action == nil {
+                if recalled { text = "" }
+                text.append(c); return true
+            }
             return false
         }
     }
@@ -167,7 +174,7 @@ struct SearchOverlay {
 
     init(catalog: Catalog, query: String) {
         self.catalog = catalog
-        prompt = PromptText(text: query)
+        prompt = PromptText(text: query, recalled: !query.isEmpty)
         refresh()
     }
 
@@ -184,8 +191,8 @@ struct SearchOverlay {
     mutating func key(_ key: Key, action: String?, app: App) -> OverlayResult {
         switch action {
         case "prompt.cancel": return .close
-        case "prompt.down": cursor.move(1); return .keepOpen
-        case "prompt.up": cursor.move(-1); return .keepOpen
+        case "prompt.down": cursor.move(1); prompt.recalled = false; return .keepOpen
+        case "prompt.up": cursor.move(-1); prompt.recalled = false; return .keepOpen
         case "prompt.accept":
             guard !hits.isEmpty else { return .keepOpen }
             app.lastSearch = (prompt.text, hits, cursor.index)
@@ -226,7 +233,8 @@ struct SearchOverlay {
         grid.fill(rect, s.base)
         let inner = grid.box(rect, title: "Search", style: s.border, titleStyle: s.title)
         let x = grid.put("/ ", x: inner.x, y: inner.y, s.accent)
-        let used = grid.put(prompt.text, x: inner.x + x, y: inner.y, s.base, maxWidth: inner.width - x - 12)
+        let used = grid.put(prompt.text, x: inner.x + x, y: inner.y, prompt.recalled ? s.selection : s.base,
+                            maxWidth: inner.width - x - 12)
         grid.put("▏", x: inner.x + x + used, y: inner.y, s.accent)
         let count = hits.count == Self.limit ? "\(Self.limit)+" : "\(hits.count)"
         let status = prompt.text.isEmpty ? "type to search" : "\(count) found"

@@ -64,6 +64,19 @@ import Testing
         #expect(app.screenText.contains("result 2 of"))
     }
 
+    /// `/` recalls the last search selected: typing replaces it, Backspace edits it.
+    @Test func aRecalledSearchIsReplacedByTyping() throws {
+        let app = try makeApp()
+        app.press("/", "fct", "enter")
+        app.press("/")
+        #expect(app.screenText.contains("/ fct"))
+        app.press("s", "t", "g")
+        #expect(app.screenText.contains("/ stg▏"))
+        #expect(app.screenText.contains("analytics.stg_orders"))
+        app.press("esc", "/", "backspace")
+        #expect(app.screenText.contains("/ fc▏"))
+    }
+
     @Test func searchOverlayShowsKindAndStage() throws {
         let app = try makeApp()
         app.press("/", "stg")
