@@ -193,7 +193,12 @@ struct LineagePane {
                          ("\(c.direct) direct · \(c.total) in all \(way)", .muted),
                          ("  ·  → ← open/close · Enter re-root · f deepest failure", .muted)])]
         if rows.isEmpty {
-            out.append(Line(direction == .upstream ? "nothing upstream: this is where data enters" : "nothing downstream uses this yet", .muted))
+            // Only a table or dashboard with nothing upstream is where data enters; a DAG or a
+            // task without edges is one whose inputs no import described.
+            let isData = info[root].map { $0.kind == .table || $0.kind == .dashboard } ?? true
+            out.append(Line(direction == .upstream
+                            ? (isData ? "nothing upstream: this is where data enters" : "no inputs recorded for this \(info[root]?.kind.rawValue ?? "node")")
+                            : (isData ? "nothing downstream uses this yet" : "no outputs recorded for this \(info[root]?.kind.rawValue ?? "node")"), .muted))
             return out
         }
         for row in rows {

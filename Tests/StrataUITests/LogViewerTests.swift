@@ -298,6 +298,10 @@ import Testing
         #expect(!app.screenText.contains("L opens the latest run's log"))
         app.press("L")
         #expect(app.screenText.contains("no log recorded for the latest run of stg_orders"))
+        // The run's DAG has no edges of its own: its lineage pane does not call it a source.
+        app.open(.browser(focus: "dbt.jaffle_shop"))
+        #expect(app.screenText.contains("no inputs recorded for this dag"), "\(app.screenText)")
+        #expect(!app.screenText.contains("this is where data enters"))
     }
 
     /// The stack map names the latest failure, and `w` there goes straight to its root cause.
