@@ -85,6 +85,25 @@ import Testing
         #expect(text.contains("transform"))
     }
 
+    /// A long description wraps at the page's width (it was wrapped at 90 columns and then cut,
+    /// losing words on an 80-column terminal), and a long role keeps a gap before the channel.
+    @Test func ownerPageWrapsToItsWidth() throws {
+        let description = "Builds and runs the shared data infrastructure: ingestion, the warehouse and the lake, "
+            + "orchestration, data quality monitoring and what runs underneath. Start here when a load is broken."
+        let owners = FixtureFolder.files["owners.yaml"]!
+            .replacingOccurrences(of: "description: Runs the pipelines.", with: "description: \"\(description)\"")
+            .replacingOccurrences(of: "role: Analyst", with: "role: Senior Analytics Engineer (finance)")
+        let catalog = try makeTempDirectory("owner-wrap") + "/fixture.sqlite"
+        try CatalogBuild.build(folder: try FixtureFolder(["owners.yaml": owners]).path, output: catalog)
+        let app = try makeApp(width: 60, height: 30, catalog: catalog)
+        app.press(":", "owner data-eng", "enter")
+        let rows = app.screenText.split(separator: "\n").map(String.init)
+        let words = rows.filter { $0.hasPrefix("│   ") }.joined(separator: " ")
+            .split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "│┃ ")) }.filter { !$0.isEmpty }
+        for word in description.split(separator: " ") { #expect(words.contains(String(word)), "lost '\(word)'") }
+        #expect(app.screenText.contains("Bo Chen             Senior Analytics Engineer (…  "))
+    }
+
     @Test func ownerKeyOpensTheOwnerPage() throws {
         let app = try makeApp()
         app.press(":", "open analytics.fct_orders", "enter", "o")
