@@ -22,7 +22,11 @@ public final class HomeScreen: Screen {
 
     public init(catalog: Catalog) throws {
         let failed: [(dagID: String, runID: String)]
-        (stages, totals, failed) = try catalog.read { r in (try r.stages(), try r.kindCounts(), try r.failedDags()) }
+        let all: [StageSummary]
+        (all, totals, failed) = try catalog.read { r in (try r.stages(), try r.kindCounts(), try r.failedDags()) }
+        // An imported stack fills some of the standard stages only: the empty ones are noise.
+        let used = all.filter { !$0.tools.isEmpty || $0.tableCount + $0.dagCount + $0.dashboardCount > 0 }
+        stages = used.isEmpty ? all : used
         failedDags = failed.count
         latestFailure = failed.first
         var items: [(Int, Int?)] = []
@@ -75,7 +79,8 @@ public final class HomeScreen: Screen {
             let failed = "✗ \(failedDags) DAG\(failedDags == 1 ? "" : "s") failed\(latest) · "
             x += grid.put(failed, x: x, y: area.y, s.state("failed"), maxWidth: area.maxX - 1 - x)
         }
-        let summary = [EntityKind.stage, .tool, .table, .dag, .owner].map { $0.counted(totals[$0.rawValue] ?? 0) }
+        let summary = [EntityKind.stage, .tool, .table, .dag, .owner]
+            .map { $0.counted($0 == .stage ? stages.count : totals[$0.rawValue] ?? 0) }
             .joined(separator: " · ") + " · Enter explains, / searches"
         grid.put(summary, x: x, y: area.y, s.muted, maxWidth: max(0, area.maxX - 1 - x))
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
@@ -125,7 +130,8 @@ public final class HomeScreen: Screen {
                                   stage.dagCount > 0 ? EntityKind.dag.counted(stage.dagCount) : nil,
                                   stage.dashboardCount > 0 ? EntityKind.dashboard.counted(stage.dashboardCount) : nil]
                         .compactMap { $0 }.joined(separator: " · ")
-                    let used = g.put("\(stage.position) \(stage.stage.name)", x: x, y: y, style,
+                    // Numbered in reading order (the stages shown), coloured by their position.
+                    let used = g.put("\(b + 1) \(stage.stage.name)", x: x, y: y, style,
                                      maxWidth: columnWidth - TextWidth.width(of: counts) - 1)
                     if used + TextWidth.width(of: counts) + 1 <= columnWidth {
                         g.put(counts, x: x + columnWidth - TextWidth.width(of: counts), y: y, selected ? style : s.muted)

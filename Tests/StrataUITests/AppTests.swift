@@ -85,6 +85,23 @@ import Testing
         #expect(text.contains("transform"))
     }
 
+    /// An imported stack fills some standard stages: the stack map leaves the empty ones out
+    /// and numbers the rest in order.
+    @Test func theStackMapOfAnImportShowsItsStagesOnly() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the dbt manifest lives there)")
+            return
+        }
+        let path = try makeTempDirectory("import-map") + "/dbt.sqlite"
+        try CatalogImport.apply(try DbtImporter.plan(manifest: corpus + "/dbt/jaffle_shop/manifest.json"), to: path)
+        let app = try makeApp(width: 120, height: 20, catalog: path)
+        let text = app.screenText
+        #expect(text.contains(" 1 Load & land"), "\(text)")
+        #expect(text.contains(" 2 Transform & model"))
+        #expect(!text.contains("Serve & activate"))
+        #expect(text.contains("2 stages"))
+    }
+
     /// A long description wraps at the page's width (it was wrapped at 90 columns and then cut,
     /// losing words on an 80-column terminal), and a long role keeps a gap before the channel.
     @Test func ownerPageWrapsToItsWidth() throws {
