@@ -85,12 +85,16 @@ public final class HomeScreen: Screen {
         grid.put(summary, x: x, y: area.y, s.muted, maxWidth: max(0, area.maxX - 1 - x))
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
 
-        // Newspaper layout: as many columns as fit, stages flowing down them in order.
-        let columnCount = max(1, min(4, body.width / 38))
-        let gap = 2
-        let columnWidth = (body.width - gap * (columnCount - 1) - 2) / columnCount
+        // Newspaper layout, stages flowing down the columns in order: as few columns as hold
+        // the map on one screen (wider columns leave room for what each tool is for), at most
+        // as many as fit at 38 cells.
         let blockHeights = stages.map { $0.tools.count + 2 }
         let total = blockHeights.reduce(0, +)
+        let fitting = max(1, min(4, body.width / 38))
+        let needed = max(1, (total + max(1, body.height) - 1) / max(1, body.height))
+        let columnCount = min(fitting, needed)
+        let gap = 2
+        let columnWidth = (body.width - gap * (columnCount - 1) - 2) / columnCount
         let target = (total + columnCount - 1) / columnCount
         var columns: [[Int]] = [[]]
         var height = 0
@@ -116,7 +120,7 @@ public final class HomeScreen: Screen {
             if p.row >= scroll + body.height { scroll = p.row - body.height + 2 }
         }
         let longestName = stages.flatMap(\.tools).map { TextWidth.width(of: $0.name) }.max() ?? 8
-        let nameWidth = min(longestName, max(8, columnWidth * 2 / 5))
+        let nameWidth = min(longestName, max(8, columnWidth / 3))
         itemIndex = 0
         for (c, blocks) in columns.enumerated() {
             let x = body.x + 1 + c * (columnWidth + gap)
