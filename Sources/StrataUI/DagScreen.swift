@@ -106,10 +106,14 @@ public final class DagScreen: Screen {
         firstColumn = max(0, min(firstColumn, column))
         // Column headers: run dates, newest on the right.
         grid.put("task", x: body.x + 1, y: body.y, s.heading)
+        // A date shared with a neighbour (several runs a day) shows the run's time of day instead.
+        let days = runs.map { String(shortTime($0.start ?? $0.runID).prefix(5)) }
         for c in 0..<min(visibleColumns, runs.count - firstColumn) {
-            let run = runs[firstColumn + c]
-            let label = String(shortTime(run.start ?? run.runID).prefix(5))
-            grid.put(label, x: gridX + c * columnWidth, y: body.y, firstColumn + c == column ? s.accent : s.muted)
+            let i = firstColumn + c
+            let shared = (i > 0 && days[i - 1] == days[i]) || (i + 1 < days.count && days[i + 1] == days[i])
+            let time = shortTime(runs[i].start)
+            let label = shared && time.count >= 11 ? String(time.suffix(5)) : days[i]
+            grid.put(label, x: gridX + c * columnWidth, y: body.y, i == column ? s.accent : s.muted)
         }
         let rowsArea = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         gridArea = Rect(x: gridX, y: rowsArea.y, width: visibleColumns * columnWidth, height: rowsArea.height)

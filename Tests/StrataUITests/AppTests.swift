@@ -102,6 +102,25 @@ import Testing
         #expect(text.contains("2 stages"))
     }
 
+    /// Runs on the same day are told apart by their time of day in the DAG page's header.
+    @Test func runsOfOneDayShowTheirTimes() throws {
+        let path = try makeTempDirectory("same-day") + "/c.sqlite"
+        let catalog = try Catalog(path: path, create: true)
+        try catalog.write { w in
+            try w.upsert(Entity(id: "hourly", kind: .dag, name: "hourly"))
+            try w.setDag("hourly", schedule: "@hourly")
+            try w.upsert(Entity(id: "hourly.load", kind: .task, name: "load"))
+            try w.setTask("hourly.load", TaskDetail(dagID: "hourly", taskID: "load", operatorName: "BashOperator"))
+            for (run, start) in [("a", "2026-11-21T23:00:00Z"), ("b", "2026-11-22T01:00:00Z"), ("c", "2026-11-22T02:00:00Z")] {
+                try w.putRun(DagRun(dagID: "hourly", runID: run, state: "success", start: start,
+                                    tasks: [TaskRun(taskID: "hourly.load", state: "success")]))
+            }
+        }
+        let app = try makeApp(width: 100, height: 20, catalog: path)
+        app.press(":", "dag hourly", "enter")
+        #expect(app.screenText.contains("11-21 01:00 02:00"), "\(app.screenText)")
+    }
+
     /// A long description wraps at the page's width (it was wrapped at 90 columns and then cut,
     /// losing words on an 80-column terminal), and a long role keeps a gap before the channel.
     @Test func ownerPageWrapsToItsWidth() throws {
