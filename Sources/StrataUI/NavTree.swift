@@ -128,10 +128,11 @@ struct NavTree {
         try loadStates(n.children)
     }
 
-    /// The latest run state of the DAGs and tasks among `nodes` (one page: at most 200 lookups).
+    /// The latest run state of the DAGs and tasks among `nodes` (one page: at most 200 lookups),
+    /// and of tables that ran as tasks themselves (dbt models: run_results has one result each).
     func loadStates(_ nodes: [Node]) throws {
         let dags = nodes.compactMap { n in n.entity.flatMap { $0.kind == .dag ? $0.id : nil } }
-        let tasks = nodes.compactMap { n in n.entity.flatMap { $0.kind == .task ? $0.id : nil } }
+        let tasks = nodes.compactMap { n in n.entity.flatMap { $0.kind == .task || $0.kind == .table ? $0.id : nil } }
         guard !dags.isEmpty || !tasks.isEmpty else { return }
         let states = try catalog.read { db in
             try db.latestRunStates(dags: dags).merging(try db.latestRunStates(tasks: tasks)) { a, _ in a }

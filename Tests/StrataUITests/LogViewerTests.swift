@@ -291,6 +291,9 @@ import Testing
         // From the model's own page too (a dbt model is its own task)...
         app.press("q", ":", "open model.jaffle_shop.stg_payments", "enter")
         #expect(app.screenText.contains("L opens the latest run's log"))
+        // The navigator marks models by their own latest run, as it marks tasks.
+        #expect(app.screenText.contains("✗ stg_payments"), "\(app.screenText)")
+        #expect(app.screenText.contains("▲ customers"))
         app.press("L")
         #expect((app.screen as? LogScreen)?.rootCause?.line == 370)
         // ...and a model whose run kept no log says so.
