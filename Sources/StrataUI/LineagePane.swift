@@ -205,13 +205,15 @@ struct LineagePane {
             guard let node = info[row.node] else { continue }
             let state = status[row.node].flatMap { $0.isEmpty ? nil : $0 }
             let marker = row.cycle ? "↺ " : row.open ? "▾ " : row.childCount > 0 && !row.repeated ? "▸ " : "  "
+            // A task's own name ("load") means little without its DAG; a table's reads tail first.
+            let (name, qualifier) = node.kind == .task ? (node.id, "") : tailFirst(node.name)
             var spans: [(String, Line.Role)] = [
                 (String(repeating: "  ", count: row.level - 1) + marker, .muted),
                 (lineageGlyph(state) + " ", state.map(lineageRole) ?? .muted),
                 (TextWidth.pad(node.kind.rawValue, to: 10), .muted),
-                // A task's own name ("load") means little without its DAG.
-                (node.kind == .task ? node.id : node.name, row.repeated || row.cycle ? .muted : .base),
+                (name, row.repeated || row.cycle ? .muted : .base),
             ]
+            if !qualifier.isEmpty { spans.append(("  " + qualifier, .muted)) }
             if let stage = node.stage { spans.append(("  " + stage, .stage(stage))) }
             if let owner = node.owner { spans.append(("  " + owner, .muted)) }
             if let state, state != "ok" { spans.append(("  " + state, lineageRole(state))) }

@@ -234,11 +234,7 @@ struct NavTree {
                 var label = n.label
                 var qualifier = ""
                 // Qualified names read best tail first: "fct_orders  analytics.marts".
-                if let e = n.entity, e.kind != .task, e.kind != .stage, let dot = label.lastIndex(of: "."),
-                   label.index(after: dot) < label.endIndex {
-                    qualifier = String(label[..<dot])
-                    label = String(label[label.index(after: dot)...])
-                }
+                if let e = n.entity, e.kind != .task, e.kind != .stage { (label, qualifier) = tailFirst(label) }
                 if case .leaf(let e) = n.source, n.depth >= 2, e.kind != .task { label = "\(Self.kindMark(e.kind)) \(label)" }
                 let used = grid.put(label, x: area.x + x, y: y, rowStyle ?? style, maxWidth: area.width - x - 1)
                 if !qualifier.isEmpty, x + used + 3 < area.width - 1 {

@@ -93,6 +93,13 @@ struct TextPane {
 }
 
 /// Word-wrapped paragraph lines.
+/// A qualified name split to read tail first, `fct_orders  analytics.marts`: where a row is
+/// cut, what tells two tables of one schema apart survives.
+func tailFirst(_ name: String) -> (name: String, qualifier: String) {
+    guard let dot = name.lastIndex(of: "."), name.index(after: dot) < name.endIndex else { return (name, "") }
+    return (String(name[name.index(after: dot)...]), String(name[..<dot]))
+}
+
 func paragraph(_ text: String, width: Int, _ role: Line.Role = .base, indent: String = "") -> [Line] {
     TextWidth.wrap(text.trimmingCharacters(in: .whitespacesAndNewlines), to: max(10, width - indent.count))
         .map { Line(indent + $0, role) }

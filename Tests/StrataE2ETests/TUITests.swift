@@ -64,7 +64,7 @@ struct TUITests {
         try t.send("u")
         let pane = try t.waitFor("in all upstream")
         #expect(pane.contains("lineage · upstream · 1 level open"))
-        #expect(pane.contains("▸ ✗ table     analytics.marts.fct_orders"))
+        #expect(pane.contains("▸ ✗ table     fct_orders  analytics.marts"))
         // Down to the failed task and re-root on it.
         try t.send("j")
         try t.send("Enter")

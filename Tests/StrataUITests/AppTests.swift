@@ -152,10 +152,10 @@ import Testing
     @Test func lineageKeysShowUpstreamAndDownstream() throws {
         let app = try makeApp()
         app.press(":", "open analytics.stg_orders", "enter", "u")
-        #expect(app.screenText.contains("● table     raw.shop.orders"))
+        #expect(app.screenText.contains("● table     orders  raw.shop"))
         #expect(app.screenText.contains("lineage · upstream"))
         app.press("d")
-        #expect(app.screenText.contains("✗ table     analytics.fct_orders"))
+        #expect(app.screenText.contains("✗ table     fct_orders  analytics"))
         #expect(app.screenText.contains("lineage · downstream"))
         // Enter re-roots on the selected node; Backspace comes back.
         app.press("enter")
@@ -297,22 +297,22 @@ extension App {
         #expect(text.contains("2 direct · 6 in all upstream"))
         #expect(text.contains("lineage · upstream · 1 level open"))
         // Closed nodes say how many neighbours they hide; a task shows its DAG.
-        #expect(text.contains("▸ ✗ table     analytics.fct_orders"))
+        #expect(text.contains("▸ ✗ table     fct_orders  analytics"))
         #expect(text.contains("▲ task      orders_daily.publish"))
-        #expect(!text.contains("analytics.stg_orders"))
+        #expect(!text.contains("table     stg_orders  analytics"))
         // → opens the selected node (the first row), ← closes it again.
         app.press("l")
         text = app.screenText
-        #expect(text.contains("▾ ✗ table     analytics.fct_orders"))
-        #expect(text.contains("  ▸ ✗ table     analytics.stg_orders"))
+        #expect(text.contains("▾ ✗ table     fct_orders  analytics"))
+        #expect(text.contains("  ▸ ✗ table     stg_orders  analytics"))
         app.press("h")
-        #expect(!app.screenText.contains("analytics.stg_orders"))
+        #expect(!app.screenText.contains("table     stg_orders  analytics"))
         // + opens every node to two levels, - back to one.
         app.press("+")
         #expect(app.screenText.contains("lineage · upstream · 2 levels open"))
-        #expect(app.screenText.contains("analytics.stg_orders"))
+        #expect(app.screenText.contains("table     stg_orders  analytics"))
         app.press("-")
-        #expect(!app.screenText.contains("analytics.stg_orders"))
+        #expect(!app.screenText.contains("table     stg_orders  analytics"))
     }
 
     @Test func enterReRootsAndBackspaceReturns() throws {
@@ -348,7 +348,7 @@ extension App {
         // A DAG's lineage is what its tasks read and write outside it.
         app.press(":", "lineage orders_daily", "enter")
         #expect(app.screenText.contains("dag · orders_daily"))
-        #expect(app.screenText.contains("● table     raw.shop.orders"))
+        #expect(app.screenText.contains("● table     orders  raw.shop"))
         #expect(!app.screenText.contains("orders_daily.extract"))
         app.press(":", "lineage fct_ordrs", "enter")
         #expect(app.screenText.contains("no node 'fct_ordrs' in the catalog; did you mean 'fct_orders'?"))
