@@ -153,9 +153,10 @@ public final class DagScreen: Screen {
         if let tr {
             x += grid.put("  " + stateGlyph(tr.state) + " " + tr.state, x: x, y: area.y + 1, s.state(tr.state))
             if tr.tries > 1 { x += grid.put("  \(tr.tries) tries", x: x, y: area.y + 1, s.warn) }
-            x += grid.put("  " + [shortTime(tr.start), shortTime(tr.end)].filter { !$0.isEmpty }.joined(separator: " → "),
-                          x: x, y: area.y + 1, s.muted)
-            grid.put(tr.logs.isEmpty ? "" : "  L: log", x: x, y: area.y + 1, s.accent, maxWidth: area.maxX - x)
+            // The key before the times: on a narrow terminal the times are what gets cut.
+            if !tr.logs.isEmpty { x += grid.put("  L: log", x: x, y: area.y + 1, s.accent, maxWidth: area.maxX - x) }
+            grid.put("  " + [shortTime(tr.start), shortTime(tr.end)].filter { !$0.isEmpty }.joined(separator: " → "),
+                     x: x, y: area.y + 1, s.muted, maxWidth: max(0, area.maxX - x))
         }
         var line2 = "run \(run.runID) · \(run.state)"
         let roots = rootsPerRun[column]
