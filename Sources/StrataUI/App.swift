@@ -318,7 +318,9 @@ public final class App {
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), s.title.with(reverse: noColor || theme.monochrome))
         var x = grid.put(" strata ", x: 0, y: 0, s.title)
         if !catalogLabel.isEmpty { x += grid.put("· \(catalogLabel) ", x: x, y: 0, s.muted) }
-        let crumbs = (back.suffix(2).map(\.title) + [screen.title]).joined(separator: " › ")
+        // Where you are, from the stack map on: going home (H) starts the trail again.
+        let sinceHome = screen.kind == .home ? [] : back.lastIndex { $0.kind == .home }.map { Array(back[$0...]) } ?? back
+        let crumbs = (sinceHome.suffix(2).map(\.title) + [screen.title]).joined(separator: " › ")
         let right = "? help"
         let room = width - x - TextWidth.width(of: right) - 2
         if room > 4 { grid.put("· " + crumbs, x: x, y: 0, s.accent, maxWidth: room) }

@@ -42,6 +42,18 @@ import Testing
         #expect(app.screen.kind == .browser)
     }
 
+    /// The title bar's trail starts again at the stack map: H after a page reads "Stack map".
+    @Test func goingHomeStartsTheTrailAgain() throws {
+        let app = try makeApp()
+        app.press(":", "dag orders_daily", "enter")
+        #expect(app.screenText.contains("Stack map › DAG · orders_daily"))
+        app.press("H")
+        let title = String(app.screenText.split(separator: "\n")[0])
+        #expect(title.contains("· Stack map") && !title.contains("›"), "\(title)")
+        app.press(":", "owner data-eng", "enter")
+        #expect(app.screenText.split(separator: "\n")[0].contains("Stack map › Owner · Data Engineering"))
+    }
+
     @Test func ctrlCQuitsFromAnywhere() throws {
         let app = try makeApp()
         app.press("/", "ord")
