@@ -249,10 +249,13 @@ public final class App {
 
     private func stepSearch(_ delta: Int) {
         guard var s = lastSearch, !s.hits.isEmpty else { toast = "no search yet: press / to search"; return }
-        s.index = (s.index + delta + s.hits.count) % s.hits.count
+        let next = s.index + delta
+        s.index = (next + s.hits.count) % s.hits.count
         lastSearch = s
         open(.entity(s.hits[s.index].id))
-        toast = "result \(s.index + 1) of \(s.hits.count) for '\(s.query)'"
+        // Wrapping round is said, as less and vim do.
+        let wrapped = next < 0 ? " (wrapped to the last)" : next >= s.hits.count ? " (wrapped to the first)" : ""
+        toast = "result \(s.index + 1) of \(s.hits.count) for '\(s.query)'" + wrapped
     }
 
     // MARK: Mouse

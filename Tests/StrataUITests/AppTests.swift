@@ -74,6 +74,8 @@ import Testing
         app.press("n")
         #expect(app.screen.selectedEntityID != first)
         #expect(app.screenText.contains("result 2 of"))
+        app.press("N", "N")
+        #expect(app.screenText.contains("(wrapped to the last)"))
     }
 
     /// `/` recalls the last search selected: typing replaces it, Backspace edits it.
