@@ -22,6 +22,12 @@ public final class BrowserScreen: Screen {
     /// Levels of the lineage tree that open by themselves.
     var depth = 1
     static let maxDepth = 12
+
+    /// "2 levels open", or "all 2 levels open" when the graph ends before the depth asked for.
+    static func levelsOpen(_ depth: Int, deepest: Int?) -> String {
+        if let deepest, deepest > 0, deepest < depth { return "all \(deepest) level\(deepest == 1 ? "" : "s") open" }
+        return "\(depth) level\(depth == 1 ? "" : "s") open"
+    }
     /// The entity shown on the right.
     private(set) var shown: Entity?
     var shownLog: LogLink?
@@ -261,7 +267,7 @@ public final class BrowserScreen: Screen {
         }
         detail.render(into: &grid, area: detailInner, context: context, focused: focus == 1)
         let lineageTitle = columnRoot.map { "column lineage · \($0.column) · \(upstream ? "where it comes from" : "what it feeds")" }
-            ?? "lineage · \(upstream ? "upstream" : "downstream") · \(depth) level\(depth == 1 ? "" : "s") open"
+            ?? "lineage · \(upstream ? "upstream" : "downstream") · " + Self.levelsOpen(depth, deepest: lineage?.deepestShown)
         let lineageInner = grid.box(lineageRect, title: lineageTitle, style: focus == 2 ? s.accent : s.border, titleStyle: s.title)
         if columnRoot != nil {
             columnPane.render(into: &grid, area: lineageInner, context: context, focused: focus == 2)

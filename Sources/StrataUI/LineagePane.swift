@@ -34,6 +34,8 @@ struct LineagePane {
     /// Nodes opened or closed by hand, by their path.
     private var overrides: [[Int32]: Bool] = [:]
     private(set) var rows: [Row] = []
+    /// The deepest level shown: less than the depth asked for when the graph ends sooner.
+    var deepestShown: Int { rows.map(\.level).max() ?? 0 }
     /// The drawn lines (a header, then one per row) and the cursor over them.
     var text = TextPane()
     private var info: [Int32: LineageNodeInfo] = [:]
