@@ -193,7 +193,16 @@ public final class BrowserScreen: Screen {
 
     /// Shows the navigator's selection on the right (when it is an entity).
     func loadSelection() throws {
-        guard let e = nav.selectedEntity, e.id != shown?.id else { return }
+        guard let e = nav.selectedEntity else {
+            // A group row ("Tables (211)"): say what it holds rather than keep the last item.
+            guard let node = nav.selectedNode else { return }
+            shown = nil; shownDetail = nil; shownLog = nil; shownColumnLineage = []; columnRoot = nil
+            detail = TextPane([Line(node.label, .title), .blank,
+                               Line(node.expanded ? "← closes the group; ↓ goes through it" : "→ or Enter opens the group", .muted)])
+            lineage = nil
+            return
+        }
+        guard e.id != shown?.id else { return }
         shown = e
         let (d, log) = try catalog.read { r -> (EntityDetail, LogLink?) in
             let d = try r.detail(e.id, runLimit: 5)

@@ -54,6 +54,16 @@ import Testing
         #expect(app.screenText.split(separator: "\n")[0].contains("Stack map › Owner · Data Engineering"))
     }
 
+    /// On a group row the detail says what the group is, not what was selected before.
+    @Test func aGroupRowClearsTheDetail() throws {
+        let app = try makeApp(width: 120, height: 30)
+        app.press(":", "open analytics.fct_orders", "enter")
+        #expect(app.screenText.contains("table · analytics.fct_orders"))
+        app.press("g")
+        #expect(!app.screenText.contains("table · analytics.fct_orders"))
+        #expect(app.screenText.contains("← closes the group; ↓ goes through it"))
+    }
+
     @Test func ctrlCQuitsFromAnywhere() throws {
         let app = try makeApp()
         app.press("/", "ord")
