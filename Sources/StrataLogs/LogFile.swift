@@ -113,6 +113,23 @@ public final class LogFile: @unchecked Sendable {
         invocation = id
     }
 
+    /// The dbt invocations a file log holds, in order (their header lines' ids); empty for
+    /// any other log. Reads the headers only.
+    public func invocationIDs() -> [String] {
+        guard looksLikeDbtFileLog() else { return [] }
+        var ids: [String] = []
+        var header: Int? = startsWithRule(0) ? 0 : nextInvocationHeader(after: 0)
+        while let h = header {
+            let line = text(at: h, limit: 400)
+            if let bar = line.range(of: " | ") {
+                let rest = line[bar.upperBound...]
+                if let id = rest.split(separator: " ").first, !id.hasPrefix("=") { ids.append(String(id)) }
+            }
+            header = nextInvocationHeader(after: h)
+        }
+        return ids
+    }
+
     /// Whether the line starting at `offset` (in view) is an invocation header.
     private func startsWithRule(_ offset: Int) -> Bool {
         guard let base, offset + Self.invocationRule.count <= size else { return false }

@@ -22,14 +22,29 @@ struct LogCommand: ParsableCommand {
     var file: String
     @Flag(name: .customLong("root-cause"), help: "Print the root cause of the failure.")
     var rootCause = false
+    @Option(name: .customLong("run"), help: ArgumentHelp(
+        "A dbt log holding several invocations: the one to read (its invocation id; default: the last).", valueName: "id"))
+    var invocation: String?
     @OptionGroup var out: OutputOptions
     @Option(help: ArgumentHelp("Colour theme for the viewer (see `strata themes`).", valueName: "name")) var theme: String?
 
     func run() throws {
-        let log: LogFile
-        do { log = try LogFile(path: file) } catch let e as LogFile.Failure {
+        var log: LogFile
+        do { log = try LogFile(path: file, invocation: invocation) } catch let e as LogFile.Failure {
             printError("strata: \(e)")
             throw ExitCode(1)
+        }
+        if let invocation, log.invocation == nil {
+            printError("strata: \(file) holds no dbt invocation '\(invocation)'")
+            throw ExitCode(1)
+        }
+        // dbt appends every invocation to one dbt.log: the failure asked about is the last one's.
+        if invocation == nil, file != "-" {
+            let ids = log.invocationIDs()
+            if ids.count > 1, let last = ids.last, let narrowed = try? LogFile(path: file, invocation: last) {
+                printError("strata: \(file) holds \(ids.count) dbt invocations; reading the last (\(last)); --run ID reads another")
+                log = narrowed
+            }
         }
         let interactive = isatty(STDOUT_FILENO) == 1 && (file == "-" || isatty(STDIN_FILENO) == 1)
         if interactive && !rootCause && !out.json {

@@ -212,5 +212,14 @@ import Testing
         let lineInOwn = try #require(own.firstIndex { $0.hasPrefix("  Binder Error: Referenced column") }) + 1
         let linesBefore = parts[0].split(separator: "\n", omittingEmptySubsequences: false).count - 1
         #expect(cause["line"] as? Int == linesBefore + lineInOwn)
+
+        // strata log on the shared file reads the last invocation unless --run names one.
+        let last = try strata(["log", dir + "/dbt.log", "--root-cause", "--json"])
+        #expect(last.stderr.contains("holds 3 dbt invocations; reading the last (b5c00292-ee07-46d1-a358-8d137b388fac)"), "\(last.stderr)")
+        #expect((try last.json() as? [String: Any])?["root_cause"] is NSNull)   // that build passed
+        let named = try strata(["log", dir + "/dbt.log", "--root-cause", "--json", "--run", "36b56bcd-d128-4219-becc-41b776740598"])
+        #expect(((try named.json() as? [String: Any])?["root_cause"] as? [String: Any])?["line"] as? Int == linesBefore + lineInOwn)
+        let unknown = try strata(["log", dir + "/dbt.log", "--root-cause", "--run", "nope"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("holds no dbt invocation 'nope'"))
     }
 }

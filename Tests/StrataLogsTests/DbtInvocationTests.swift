@@ -62,6 +62,15 @@ import Testing
         #expect(RootCauseScanner().analyze(last).rootCause == nil)
     }
 
+    @Test func theInvocationsOfAFileInOrder() throws {
+        let text = Self.invocation("aaaa-1", "01:00:00.000001", failing: []) + Self.invocation("bbbb-2", "02:00:00.000001", failing: [])
+        #expect(try LogFile(path: try write(text)).invocationIDs() == ["aaaa-1", "bbbb-2"])
+        // Rotated mid-invocation: the file starts with that invocation's tail, no header.
+        let tail = "01:00:05.000000 [info ] [MainThread]: Done.\n" + Self.invocation("cccc-3", "03:00:00.000001", failing: [])
+        #expect(try LogFile(path: try write(tail)).invocationIDs() == ["cccc-3"])
+        #expect(try LogFile(path: try write("[2024-06-04T00:00:05.000+0000] {x.py:1} INFO - hi\n")).invocationIDs().isEmpty)
+    }
+
     @Test func anInvocationTheFileDoesNotHoldShowsTheWholeFile() throws {
         let text = Self.invocation("aaaa-1", "01:00:00.000001", failing: [("stg_orders", "boom")])
         let f = try LogFile(path: try write(text), invocation: "rotated-away")
