@@ -34,6 +34,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var taskStates: [String: Int]?
     /// Log files per attempt (task instances only), absolute paths.
     public var logs: [String]?
+    /// What the task instance's source said of it (dbt's run_results message, OpenLineage's
+    /// errorMessage), when it did not succeed.
+    public var message: String?
 }
 
 /// A task of a DAG with its detail and upstream tasks: one row of a DAG's task tree.
@@ -411,14 +414,15 @@ public struct CatalogReader {
     public func taskRuns(_ taskID: String, limit: Int) throws -> [RunSummary] {
         let root = try logRoot()
         return try Row.fetchAll(db, sql: """
-            SELECT r.dag_id, r.run_id, r.num, t.state, t.tries, t.end_time,
+            SELECT r.dag_id, r.run_id, r.num, t.state, t.tries, t.end_time, t.message,
                    coalesce(t.start_time, r.start_time) AS start_time
             FROM task_run t JOIN dag_run r ON r.num = t.run_num
             WHERE t.task_id = ? ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?
             """, arguments: [taskID, limit]).map { row in
             RunSummary(dagID: row["dag_id"], runID: row["run_id"], state: row["state"], taskID: taskID,
                        tries: row["tries"], start: row["start_time"], end: row["end_time"],
-                       logs: try logs(run: row["num"], task: taskID, root: root))
+                       logs: try logs(run: row["num"], task: taskID, root: root),
+                       message: row["state"] == "success" ? nil : row["message"])
         }
     }
 

@@ -362,6 +362,7 @@ enum DetailLines {
                 if let task = r.taskID, d.entity.kind != .task { spans.append(("  " + (task.split(separator: ".").last.map(String.init) ?? task), .muted)) }
                 if let tries = r.tries, tries > 1 { spans.append(("  \(tries) tries", .muted)) }
                 out.append(Line(spans, target: r.taskID ?? r.dagID))
+                if let m = r.message { out += paragraph(WhyReport.summary(ofMessage: m), width: width, .muted, indent: "      ") }
             }
             if d.runs.first?.logs?.last != nil { out.append(Line("  L opens the latest run's log", .muted)) }
         }

@@ -64,7 +64,7 @@ public struct WhyReport: Encodable, Sendable {
 
     /// One line for a task's stored message. dbt's first line only names the node (`Database
     /// Error in model stg_payments (models/…)`); what went wrong is on the next, so both are kept.
-    static func summary(ofMessage message: String) -> String {
+    public static func summary(ofMessage message: String) -> String {
         let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let first = lines.first else { return message }
         let line = lines.count > 1 ? first + " — " + lines[1] : first

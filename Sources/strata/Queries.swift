@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrataCatalog
+import StrataUI
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count what the catalog holds, by kind.")
@@ -162,6 +163,10 @@ struct Show: ParsableCommand {
                 }
                 return row
             }, indent: "  ") { say(line) }
+            // What the latest failure said (dbt's message, OpenLineage's errorMessage).
+            if let failed = d.runs.first(where: { $0.message != nil }), let m = failed.message {
+                say("  \(failed.runID): " + WhyReport.summary(ofMessage: m))
+            }
         }
         if imported.dbt != nil || !imported.sources.isEmpty {
             say(); say("Sources")

@@ -149,6 +149,10 @@ import Testing
         let runs = try #require((try shown.json() as? [String: Any])?["runs"] as? [[String: Any]])
         #expect(runs.map { $0["state"] as? String } == ["failed"])
         #expect(runs.first?["run_id"] as? String == "5125218d-d815-4cdf-af42-1e5069223e0d")
+        // ...and what the failure said, in one line.
+        #expect((runs.first?["message"] as? String)?.contains("column \"amount_cents\" does not exist") == true)
+        let text = try strata(["show", "model.jaffle_shop.stg_payments", "--catalog", catalog]).stdout
+        #expect(text.contains("5125218d-d815-4cdf-af42-1e5069223e0d: Database Error in model stg_payments (models/staging/stg_payments.sql) — column \"amount_cents\" does not exist"), "\(text)")
         // The run's DAG lists what ran in it: every node, in dependency order.
         let dag = try strata(["show", "dbt.jaffle_shop", "--catalog", catalog, "--json"])
         let tasks = try #require((try dag.json() as? [String: Any])?["tasks"] as? [[String: Any]])
