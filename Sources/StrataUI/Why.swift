@@ -66,8 +66,15 @@ public struct WhyReport: Encodable, Sendable {
     /// Error in model stg_payments (models/…)`); what went wrong is on the next, so both are kept.
     public static func summary(ofMessage message: String) -> String {
         let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard let first = lines.first else { return message }
-        let line = lines.count > 1 ? first + " — " + lines[1] : first
+        guard var first = lines.first else { return message }
+        // dbt's header names the node and its file, which the screen already shows: keep the
+        // kind of error and the node's name, so what went wrong survives a narrow line.
+        if lines.count > 1, let r = first.range(of: #"^(.+ Error) in (model|test|seed|snapshot) (\S+) \(.*\)$"#,
+                                                 options: .regularExpression), r == first.startIndex..<first.endIndex,
+           let paren = first.range(of: " (", options: .backwards) {
+            first = String(first[..<paren.lowerBound])
+        }
+        let line = lines.count > 1 ? first + ": " + lines[1] : first
         return line.count > 300 ? String(line.prefix(299)) + "…" : line
     }
 

@@ -291,7 +291,7 @@ import Testing
         // From the model's own page too (a dbt model is its own task)...
         app.press("q", ":", "open model.jaffle_shop.stg_payments", "enter")
         #expect(app.screenText.contains("L opens the latest run's log"))
-        #expect(app.screenText.contains("      Runtime Error in model stg_payments (models/staging/"))
+        #expect(app.screenText.contains("      Runtime Error in model stg_payments: Binder Error: Referenced column"))
         // The navigator marks models by their own latest run, as it marks tasks.
         #expect(app.screenText.contains("✗ stg_payments"), "\(app.screenText)")
         #expect(app.screenText.contains("▲ customers"))
