@@ -177,6 +177,8 @@ public final class App {
             guard let cause = report.causes[task], let log = cause.log, cause.line != nil else {
                 // No log to open: the DAG page, and what the run recorded about the failure.
                 if !(screen is DagScreen) { open(.dag(dagID)) }
+                // On the task that broke it, in that run: L and the footer are then about it.
+                (screen as? DagScreen)?.select(task: task, run: runID)
                 toast = "\(short) broke the run: " + (report.causes[task]?.summary ?? "no log or message recorded")
                 return
             }

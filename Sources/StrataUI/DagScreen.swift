@@ -40,6 +40,12 @@ public final class DagScreen: Screen {
 
     public var title: String { "DAG · \(detail.entity.name)" }
 
+    /// Puts the cursor on `task` in `run` (why's answer), where both are on the page.
+    func select(task: String, run: String) {
+        if let i = tasks.firstIndex(where: { $0.entity.id == task }) { row.set(i) }
+        if let c = runs.lastIndex(where: { $0.runID == run }) { column = c }
+    }
+
     public var selectedEntityID: String? { row.index < tasks.count ? tasks[row.index].entity.id : detail.entity.id }
 
     var selectedTaskRun: TaskRun? {

@@ -265,6 +265,11 @@ import Testing
         #expect(app.screen.kind == .dag)
         #expect(app.screenText.contains("validate_payments broke the run: payments extract payments_20240604.csv failed validation"),
                 "\(app.screenText)")
+        // The cursor is on the task that broke the run, so the footer and L are about it.
+        let dag = try #require(app.screen as? DagScreen)
+        #expect(dag.selectedEntityID == "orders_daily_pipeline.validate_payments")
+        app.press("g", "w")
+        #expect(dag.selectedEntityID == "orders_daily_pipeline.validate_payments")
     }
 
     /// A dbt run's DAG page: its nodes are the rows (seeds, models, then their tests), the
