@@ -110,15 +110,21 @@ struct Lineage: ParsableCommand {
             return try printJSON(SelectionJSON(selector: selection.description, exclude: excluded?.description,
                                                nodes: nodes, edges: edges, notes: result.notes))
         }
+        // One line per edge with every source that asserts it (dbt and OpenLineage often both do).
+        var pairs: [(from: String, to: String, sources: [String])] = []
+        for e in edges {
+            if let last = pairs.last, last.from == e.from, last.to == e.to { pairs[pairs.count - 1].sources.append(e.source) }
+            else { pairs.append((e.from, e.to, [e.source])) }
+        }
         say("\(selection.description)\(excluded.map { " --exclude \($0.description)" } ?? ""): "
-            + "\(nodes.count) node\(nodes.count == 1 ? "" : "s"), \(edges.count) edge\(edges.count == 1 ? "" : "s")")
+            + "\(nodes.count) node\(nodes.count == 1 ? "" : "s"), \(pairs.count) edge\(pairs.count == 1 ? "" : "s")")
         let rows = [["depth", "kind", "id", "owner", "status"]]
             + nodes.map { [String($0.depth), $0.kind, $0.id, $0.owner ?? "", $0.status ?? ""] }
         for line in columns(rows) { say(line) }
-        if !edges.isEmpty {
+        if !pairs.isEmpty {
             say()
             say("edges")
-            for line in columns(edges.map { ["  " + $0.from, "→", $0.to, $0.source] }) { say(line) }
+            for line in columns(pairs.map { ["  " + $0.from, "→", $0.to, $0.sources.joined(separator: ", ")] }) { say(line) }
         }
     }
 

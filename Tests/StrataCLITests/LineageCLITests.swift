@@ -37,6 +37,21 @@ import Testing
         #expect(r.stdout.contains("orders_daily.transform  →  analytics.fct_orders"))
     }
 
+    /// dbt and OpenLineage both assert a dbt project's edges: the text lists each edge once
+    /// with its sources and counts edges, not assertions; the JSON keeps one entry per source.
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: edges-by-two-sources test skipped"))
+    func anEdgeTwoSourcesAssertIsOneLine() throws {
+        let corpus = try #require(sharedCorpus)
+        let catalog = try makeTempDirectory("two-sources") + "/c.sqlite"
+        #expect(try strata(["import", "dbt", corpus + "/dbt/jaffle_shop/failed", "--catalog", catalog]).status == 0)
+        #expect(try strata(["import", "openlineage", corpus + "/openlineage/generated", "--catalog", catalog]).status == 0)
+        let text = try strata(["lineage", "+stg_payments+", "--catalog", catalog]).stdout
+        #expect(text.hasPrefix("+stg_payments+: 4 nodes, 3 edges"), "\(text)")
+        #expect(text.contains("seed.jaffle_shop.raw_payments   →  model.jaffle_shop.stg_payments  dbt, openlineage"), "\(text)")
+        let json = try #require((try strata(["lineage", "+stg_payments+", "--catalog", catalog, "--json"]).json() as? [String: Any])?["edges"] as? [Any])
+        #expect(json.count == 6)
+    }
+
     @Test func idsAreOnePerLineLikeDbtLs() throws {
         let r = try strata(["lineage", "raw.shop.orders+1", "--catalog", try fixtureCatalog(), "--ids"])
         #expect(r.stdout.split(separator: "\n") == ["analytics.stg_orders", "orders_daily.transform", "raw.shop.orders"])
