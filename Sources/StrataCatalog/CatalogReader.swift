@@ -98,6 +98,24 @@ public struct CatalogReader {
         try Row.fetchOne(db, sql: "SELECT * FROM entity WHERE id = ?", arguments: [id]).map(Self.entity)
     }
 
+    /// The id of the entity `idOrName` names: its id, or a name only one entity carries
+    /// (`stg_payments` for `model.jaffle_shop.stg_payments`, as lineage selectors accept).
+    public func resolve(_ idOrName: String) throws -> String {
+        if try entity(idOrName) != nil { return idOrName }
+        let kinds = EntityKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        var named = try String.fetchAll(db, sql: "SELECT id FROM entity WHERE kind IN (\(kinds)) AND name = ? ORDER BY id LIMIT 6",
+                                        arguments: [idOrName])
+        if named.isEmpty {
+            // The last part of a dotted id (`fct_orders` for analytics.marts.fct_orders), by its index.
+            named = try String.fetchAll(db, sql: """
+                SELECT id FROM entity WHERE substr(id, length(rtrim(id, replace(id, '.', ''))) + 1) = ? ORDER BY id LIMIT 6
+                """, arguments: [idOrName])
+        }
+        if named.count == 1 { return named[0] }
+        if named.count > 1 { throw CatalogError.unknownEntity(id: idOrName, suggestions: Array(named.prefix(5))) }
+        return try require(idOrName).id
+    }
+
     /// The entity with this id, or an error that suggests close ids.
     public func require(_ id: String) throws -> Entity {
         if let e = try entity(id) { return e }

@@ -104,7 +104,10 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let (d, imported) = try options.open().read { try ($0.detail(id, runLimit: runs), $0.importDetail(id)) }
+        let (d, imported) = try options.open().read { r in
+            let id = try r.resolve(self.id)
+            return (try r.detail(id, runLimit: runs), try r.importDetail(id))
+        }
         if out.json { return try printJSON(ShowJSON(detail: d, imported: imported)) }
         let e = d.entity
         say("\(e.name)  (\(e.kind.rawValue)\(e.name == e.id ? "" : ", id \(e.id)"))")

@@ -81,6 +81,16 @@ func fixtureCatalog(_ changes: [String: String?] = [:]) throws -> String {
         #expect(missing.stderr.contains("/nonexistent/x.sqlite"))
     }
 
+    /// show takes a name one entity carries, as lineage does; a name several carry lists them.
+    @Test func showResolvesAUniqueShortName() throws {
+        let short = try strata(["show", "fct_orders"])
+        #expect(short.status == 0, "\(short.stderr)")
+        #expect(short.stdout.hasPrefix("analytics.marts.fct_orders  (table)"))
+        let several = try strata(["show", "orders"])
+        #expect(several.status == 1)
+        #expect(several.stderr.contains("did you mean kafka.shop.orders, raw.shop.orders, shopdb.public.orders?"), "\(several.stderr)")
+    }
+
     @Test func stagesJSONListsStagesInOrderWithTools() throws {
         let r = try strata(["stages", "--catalog", try fixtureCatalog(), "--json"])
         #expect(r.status == 0)
