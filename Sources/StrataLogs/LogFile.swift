@@ -72,6 +72,15 @@ public final class LogFile: @unchecked Sendable {
         if let invocation { narrow(toInvocation: invocation) }
     }
 
+    /// Narrows a freshly opened log to `id`'s part (as `init(path:invocation:)` does), before
+    /// anything is indexed; true when the file holds that invocation.
+    @discardableResult
+    public func narrow(toInvocation id: String) -> Bool {
+        precondition(indexedUpTo == 0 && invocation == nil, "narrow a log before reading its lines")
+        narrowView(to: id)
+        return invocation != nil
+    }
+
     deinit {
         if let mapping, fileSize > 0 { munmap(mapping, fileSize) }
         if fd >= 0 { close(fd) }
@@ -93,7 +102,7 @@ public final class LogFile: @unchecked Sendable {
     static let invocationRule = Array("==============================".utf8)
 
     /// Narrows the view to `id`'s part of a dbt file log; leaves other logs whole.
-    private func narrow(toInvocation id: String) {
+    private func narrowView(to id: String) {
         guard looksLikeDbtFileLog() else { return }
         let needle = Array(" | \(id) ".utf8)
         var from = 0
@@ -360,6 +369,13 @@ public final class LogFile: @unchecked Sendable {
             indexMore()
         }
     }
+
+    /// The line number the file itself gives the line at `offset` (1-based, counting the lines
+    /// before a narrowed view), when the index reaches it: what an editor shows.
+    public func fileLine(ofOffset offset: Int) -> Int? { lineNumber(ofOffset: offset).map { $0 + 1 + linesBefore } }
+
+    /// The start offset of the file's 1-based line `n` (as `fileLine` counts), if it is in view.
+    public func offset(ofFileLine n: Int) -> Int? { n - 1 - linesBefore >= 0 ? offset(ofLine: n - 1 - linesBefore) : nil }
 
     /// The 0-based line number of the line starting at `offset`, when the index reaches it.
     public func lineNumber(ofOffset offset: Int) -> Int? {

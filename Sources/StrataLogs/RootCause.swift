@@ -83,6 +83,11 @@ public struct RootCauseScanner: Sendable {
 
     public init() {}
 
+    /// A scanner for the log of `task`: focused on its own failure when it is a dbt node.
+    public init(forTask task: String?) {
+        focus = task.flatMap(Self.dbtFocus(node:))
+    }
+
     enum Strength: Int, Comparable {
         static func < (a: Strength, b: Strength) -> Bool { a.rawValue < b.rawValue }
         case noise = 0, wrapper, weak, strong }
@@ -131,20 +136,22 @@ public struct RootCauseScanner: Sendable {
             ?? incidents.first { $0.strength == .weak && !$0.recovered }
             ?? incidents.first { $0.strength == .wrapper && !$0.recovered }
         var root: RootCause?
+        // 0-based line in the bytes scanned → the file's 1-based line.
+        func fileLine(_ n: Int) -> Int { n + 1 + linesBefore }
         if let c = chosen {
             let text = c.overrideText ?? s.text(c.root)
-            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0), offset: s.offset($0)) }
-            chain.append(LogLineRef(line: c.root + 1 + linesBefore, text: text, offset: s.offset(c.root)))
-            chain += c.extra.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0), offset: s.offset($0)) }
+            var chain = c.chain.filter { $0 != c.root }.map { LogLineRef(line: fileLine($0), text: s.text($0), offset: s.offset($0)) }
+            chain.append(LogLineRef(line: fileLine(c.root), text: text, offset: s.offset(c.root)))
+            chain += c.extra.map { LogLineRef(line: fileLine($0), text: s.text($0), offset: s.offset($0)) }
             chain.sort { $0.line < $1.line }
             var seen = Set<Int>()
             chain = chain.filter { seen.insert($0.line).inserted }
-            root = RootCause(line: c.root + 1 + linesBefore, text: text, kind: c.kind,
+            root = RootCause(line: fileLine(c.root), text: text, kind: c.kind,
                              summary: Self.summary(kind: c.kind, text: c.overrideText ?? s.message(c.root), extra: c.extra.map { s.message($0) }),
                              chain: chain, offset: s.offset(c.root))
         }
         var analysis = LogAnalysis(file: name, lines: s.lineCount, format: s.dominantFormat.rawValue, rootCause: root,
-                                   errors: s.errors.map { LogLineRef(line: $0 + 1 + linesBefore, text: s.text($0)) })
+                                   errors: s.errors.map { LogLineRef(line: fileLine($0), text: s.text($0)) })
         analysis.focused = !mine.isEmpty && root != nil
         return analysis
     }

@@ -65,9 +65,7 @@ public final class LogScreen: Screen {
         do { file = try LogFile(path: link.path, invocation: link.run) } catch let e as LogFile.Failure {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: link.path, NSLocalizedDescriptionKey: e.description])
         }
-        var scanner = RootCauseScanner()
-        scanner.focus = link.task.flatMap(RootCauseScanner.dbtFocus(node:))
-        self.init(file: file, title: link.title, line: line, scanner: scanner)
+        self.init(file: file, title: link.title, line: line, scanner: RootCauseScanner(forTask: link.task))
     }
 
     public init(file: LogFile, title: String, line: Int? = nil, scanner: RootCauseScanner = RootCauseScanner()) {
@@ -76,7 +74,7 @@ public final class LogScreen: Screen {
         root = RootBox()
         jumpToRoot = line == nil
         file.indexMore(budget: 1 << 20)
-        if let line, let o = file.offset(ofLine: max(0, line - 1 - file.linesBefore)) { cursor = o; userMoved = true }
+        if let line, let o = file.offset(ofFileLine: line) { cursor = o; userMoved = true }
         if file.size <= Self.syncRootLimit {
             root.set(scanner.analyze(file))
         } else {
@@ -92,7 +90,7 @@ public final class LogScreen: Screen {
     public var selectedEntityID: String? { nil }
 
     /// The 1-based line the cursor is on, when the index has reached it.
-    public var cursorLine: Int? { file.lineNumber(ofOffset: cursor).map { $0 + 1 + file.linesBefore } }
+    public var cursorLine: Int? { file.fileLine(ofOffset: cursor) }
 
     var rootCause: RootCause? { root.analysis?.rootCause }
 
@@ -480,7 +478,7 @@ public final class LogScreen: Screen {
             }
             let isRoot = line == rootOffset
             if isRoot || chain.contains(line) { style = s.logRoot }
-            let number = file.lineNumber(ofOffset: line).map { String($0 + 1 + file.linesBefore) } ?? "…"
+            let number = file.fileLine(ofOffset: line).map(String.init) ?? "…"
             grid.put(TextWidth.pad(String(repeating: " ", count: max(0, numberWidth - number.count)) + number, to: numberWidth),
                      x: body.x, y: y, selected ? s.selection : s.muted)
             let foldedHere = folded.contains(line)

@@ -66,15 +66,13 @@ public struct WhyReport: Encodable, Sendable {
     /// Error in model stg_payments (models/…)`); what went wrong is on the next, so both are kept.
     public static func summary(ofMessage message: String) -> String {
         let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard var first = lines.first else { return message }
+        guard let first = lines.first else { return message }
+        guard lines.count > 1 else { return first.count > 300 ? String(first.prefix(299)) + "…" : first }
         // dbt's header names the node and its file, which the screen already shows: keep the
         // kind of error and the node's name, so what went wrong survives a narrow line.
-        if lines.count > 1, let r = first.range(of: #"^(.+ Error) in (model|test|seed|snapshot) (\S+) \(.*\)$"#,
-                                                 options: .regularExpression), r == first.startIndex..<first.endIndex,
-           let paren = first.range(of: " (", options: .backwards) {
-            first = String(first[..<paren.lowerBound])
-        }
-        let line = lines.count > 1 ? first + ": " + lines[1] : first
+        let header = first.replacingOccurrences(of: #"^(.+ Error in (?:model|test|seed|snapshot) \S+) \(.*\)$"#, with: "$1",
+                                                options: .regularExpression)
+        let line = header + ": " + lines[1]
         return line.count > 300 ? String(line.prefix(299)) + "…" : line
     }
 
@@ -91,8 +89,7 @@ public struct WhyReport: Encodable, Sendable {
                 let entity = try r.entity(dag)
                 // Runs may name a DAG no import described (Airflow task instances on their own,
                 // OpenLineage parents): its runs still explain themselves.
-                let hasRuns = try !r.latestRunStates(dags: [dag]).isEmpty
-                let runsOnly = entity == nil && hasRuns
+                let runsOnly = try entity == nil && !r.latestRunStates(dags: [dag]).isEmpty
                 if entity?.kind != .dag && !runsOnly {
                     let dags = try r.dags(of: dag)
                     if entity == nil && dags.isEmpty { _ = try r.require(dag) }   // unknown: with suggestions
@@ -107,10 +104,9 @@ public struct WhyReport: Encodable, Sendable {
         var causes: [String: Cause] = [:]
         for task in roots {
             guard let tr = dagRun.tasks.first(where: { $0.taskID == task }) else { continue }
-            var scanner = RootCauseScanner()
             // A dbt log holds every failed node's error: this task's own comes first, and
             // another node's never stands in for it (run_results' message does).
-            scanner.focus = RootCauseScanner.dbtFocus(node: task)
+            let scanner = RootCauseScanner(forTask: task)
             if let log = tr.logs.last, let file = try? LogFile(path: log, invocation: runID) {
                 let a = scanner.analyze(file)
                 if let rc = a.rootCause, scanner.focus == nil || a.focused || messages[task] == nil {

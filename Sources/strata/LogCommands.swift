@@ -29,7 +29,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Colour theme for the viewer (see `strata themes`).", valueName: "name")) var theme: String?
 
     func run() throws {
-        var log: LogFile
+        let log: LogFile
         do { log = try LogFile(path: file, invocation: invocation) } catch let e as LogFile.Failure {
             printError("strata: \(e)")
             throw ExitCode(1)
@@ -39,11 +39,10 @@ struct LogCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // dbt appends every invocation to one dbt.log: the failure asked about is the last one's.
-        if invocation == nil, file != "-" {
+        if invocation == nil {
             let ids = log.invocationIDs()
-            if ids.count > 1, let last = ids.last, let narrowed = try? LogFile(path: file, invocation: last) {
+            if ids.count > 1, let last = ids.last, log.narrow(toInvocation: last) {
                 printError("strata: \(file) holds \(ids.count) dbt invocations; reading the last (\(last)); --run ID reads another")
-                log = narrowed
             }
         }
         let interactive = isatty(STDOUT_FILENO) == 1 && (file == "-" || isatty(STDIN_FILENO) == 1)
