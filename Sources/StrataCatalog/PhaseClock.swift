@@ -4,7 +4,7 @@ import Foundation
 /// previous lap anywhere in the process ("timing: entities 0.412 s") to stderr. BENCHMARKS.md
 /// quotes these phases; without the variable a lap is one branch.
 public enum PhaseClock {
-    public static let enabled = ProcessInfo.processInfo.environment["STRATA_TIMING"] != nil
+    public static let enabled = environmentVariable("STRATA_TIMING") != nil
     nonisolated(unsafe) private static var last = ContinuousClock.now
     private static let lock = NSLock()
 

@@ -19,8 +19,7 @@ public enum DemoCatalog {
     /// one in the source tree the binary was built from.
     public static func locateBundled(_ folder: String, marker: String, override: String, executable: String,
                                      sourceTree: String) -> String? {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env[override], !dir.isEmpty { return dir }
+        if let dir = environmentVariable(override), !dir.isEmpty { return dir }
         var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = dir.appendingPathComponent(folder).path
@@ -33,9 +32,8 @@ public enum DemoCatalog {
 
     /// `$XDG_CACHE_HOME/strata`, or `~/.cache/strata`.
     public static func cacheDirectory() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/strata" }
-        return (env["HOME"] ?? NSHomeDirectory()) + "/.cache/strata"
+        if let xdg = environmentVariable("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/strata" }
+        return (environmentVariable("HOME") ?? NSHomeDirectory()) + "/.cache/strata"
     }
 
     /// The compiled demo catalog for `folder`, building it first when the cache has no copy of
@@ -52,24 +50,38 @@ public enum DemoCatalog {
     }
 
     /// A hash of the folder's file names, sizes and modification times, the schema version and
-    /// the builder version. Cheap (no file is read), and any edit changes it.
+    /// the builder version. Cheap (no file is read), and any edit changes it. Every command that
+    /// opens the demo pays for it, so it walks with `readdir` and `lstat`: Foundation's
+    /// enumerator with resource values took 8 ms for the demo's 55 files and 42 folders.
     public static func fingerprint(_ folder: String) -> String {
         var hash = FNV1a()
         hash.add(CatalogSchema.currentVersion); hash.add(builderVersion)
-        hash.add(URL(fileURLWithPath: folder).standardizedFileURL.path)
-        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey]
-        let base = URL(fileURLWithPath: folder)
-        var entries: [(String, Int, Double)] = []
-        if let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: keys) {
-            for case let url as URL in walker {
-                guard let v = try? url.resourceValues(forKeys: Set(keys)), v.isRegularFile == true else { continue }
-                entries.append((url.path, v.fileSize ?? 0, v.contentModificationDate?.timeIntervalSince1970 ?? 0))
-            }
-        }
-        for (path, size, mtime) in entries.sorted(by: { $0.0 < $1.0 }) {
-            hash.add(path); hash.add(String(size)); hash.add(String(mtime))
+        let base = URL(fileURLWithPath: folder).standardizedFileURL.path
+        hash.add(base)
+        var entries: [(path: String, size: Int64, mtime: String)] = []
+        regularFiles(under: base, into: &entries)
+        for entry in entries.sorted(by: { $0.path < $1.path }) {
+            hash.add(entry.path); hash.add(String(entry.size)); hash.add(entry.mtime)
         }
         return String(hash.value, radix: 16)
+    }
+
+    /// Every regular file below `dir`, hidden ones included; symbolic links are not followed.
+    private static func regularFiles(under dir: String, into entries: inout [(path: String, size: Int64, mtime: String)]) {
+        guard let stream = opendir(dir) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let path = dir + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: regularFiles(under: path, into: &entries)
+            case S_IFREG: entries.append((path, Int64(info.st_size), "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"))
+            default: continue
+            }
+        }
     }
 }
 

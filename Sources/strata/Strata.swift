@@ -112,7 +112,7 @@ struct CatalogOptions: ParsableArguments {
     }
 
     static var environmentCatalog: String? {
-        ProcessInfo.processInfo.environment["STRATA_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+        environmentVariable("STRATA_CATALOG").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Opens the chosen catalog, or the demo one (building it into the cache when needed).

@@ -40,6 +40,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["c.sqlite"])
     }
 
+    /// The demo cache's key sees every regular file below the folder, nested ones included: a
+    /// new file, a file touched without a change of size, and nothing else.
+    @Test func demoFingerprintSeesNestedFilesAndTouches() throws {
+        let folder = try FixtureFolder()
+        let first = DemoCatalog.fingerprint(folder.path)
+        #expect(DemoCatalog.fingerprint(folder.path) == first)
+        #expect(DemoCatalog.fingerprint(folder.path + "/") == first)
+        let nested = folder.path + "/notes/deeper"
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        #expect(DemoCatalog.fingerprint(folder.path) == first)   // an empty folder is no content
+        try "x".write(toFile: nested + "/a.md", atomically: false, encoding: .utf8)
+        let withFile = DemoCatalog.fingerprint(folder.path)
+        #expect(withFile != first)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)],
+                                              ofItemAtPath: nested + "/a.md")
+        #expect(DemoCatalog.fingerprint(folder.path) != withFile)
+    }
+
     @Test func demoCacheIsReusedAndRebuiltOnChange() throws {
         let folder = try FixtureFolder()
         let cache = try makeTempDirectory("cache")
