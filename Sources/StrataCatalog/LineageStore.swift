@@ -118,6 +118,14 @@ extension Catalog {
         }
     }
 
+    /// Builds and stores the lineage arrays unless `lineage_cache` already holds them. Imports
+    /// and builds call it last, so the first big lineage question after them (a closure past
+    /// the probes' 256 nodes, or the TUI's pane on a hub) reads the arrays instead of stalling
+    /// to build them: 1.2 s on a 1,000,000-edge stack, 40 ms on a 20,000-model dbt project.
+    public func prepareLineage() throws {
+        if try storedLineageCycleCandidates() == nil { _ = try rebuildLineageCache() }
+    }
+
     /// The cycle candidates when `lineage_cache` holds them, without building it when not.
     public func storedLineageCycleCandidates() throws -> [Int32]? {
         try db.read { try LineageCacheCodec.loadData($0, "cycle.candidates") }.map(LineageCacheCodec.int32s)

@@ -15,6 +15,7 @@ public enum CatalogBuild {
                 try content.write(to: w)
                 try w.setMeta("built_from", URL(fileURLWithPath: folder).standardizedFileURL.path)
             }
+            try catalog.prepareLineage()
         }
         return content
     }

@@ -35,6 +35,7 @@ public enum CatalogImport {
             let now = nowTimestamp()
             let summary = try catalog.write { w in try w.apply(plan.batch, now: now, progress: progress) }
             PhaseClock.lap("commit")
+            if !summary.isEmpty { try catalog.prepareLineage() }
             try catalog.close()
             PhaseClock.lap("close")
             if existed && summary.isEmpty {

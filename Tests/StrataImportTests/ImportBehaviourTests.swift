@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StrataCatalog
 import StrataImport
 import StrataTestSupport
@@ -121,6 +122,38 @@ import Testing
         #expect(s.changes["table"]?.updated ?? 0 >= 1)
         let after: [String?] = try query(c, "SELECT owner FROM entity WHERE id = 'model.shop.a'")
         #expect(after.first??.contains("ana") == true, "\(after)")
+    }
+
+    /// An import leaves the lineage arrays built, so the first big lineage question after it does
+    /// not stall to build them; they equal arrays built afresh from the edges.
+    @Test func importLeavesTheLineageArraysBuilt() throws {
+        let dir = try makeTempDirectory("dbt-lineage-cache")
+        let c = dir + "/c.sqlite"
+        func storedEqualsFresh() throws {
+            let stored = try Catalog(path: c)
+            #expect(try stored.storedLineageCycleCandidates() != nil)
+            let arrays = try stored.lineageArrays()
+            let copy = dir + "/copy.sqlite"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: c, toPath: copy)
+            try DatabaseQueue(path: copy).write { try $0.execute(sql: "DELETE FROM lineage_cache") }
+            let fresh = try Catalog(path: copy)
+            #expect(try fresh.storedLineageCycleCandidates() == nil)
+            let rebuilt = try fresh.lineageArrays()
+            #expect(arrays.upstream.offsets == rebuilt.upstream.offsets)
+            #expect(arrays.upstream.targets == rebuilt.upstream.targets)
+            #expect(arrays.downstream.targets == rebuilt.downstream.targets)
+            #expect(arrays.upstream.sources == rebuilt.upstream.sources)
+            #expect(arrays.sourceNames == rebuilt.sourceNames)
+            #expect(arrays.edgeCount > 0)
+        }
+        try importDbt(try writeFile(dir, "manifest.json", syntheticManifest(version: 12, models: ["a", "b", "c"])), into: c)
+        try storedEqualsFresh()
+        // A second import that adds edges leaves them built again, with its edges in them.
+        let edgesBefore = try Catalog(path: c).lineageArrays().edgeCount
+        try importOL([try writeFile(dir, "events.ndjson", olEvent(job: "loader", outputs: ["WH.ANALYTICS.A"]))], into: c)
+        try storedEqualsFresh()
+        #expect(try Catalog(path: c).lineageArrays().edgeCount > edgesBefore)
     }
 
     /// A catalog created by an import has 16 KB pages (faster big imports); one that already
