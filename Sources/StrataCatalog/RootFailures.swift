@@ -57,6 +57,16 @@ extension CatalogReader {
             """, arguments: [dagID])
     }
 
+    /// Runs of `dagID` that started before `run` and in which `taskID` failed, newest first.
+    public func earlierFailedRuns(dagID: String, taskID: String, before run: DagRun, limit: Int) throws -> [String] {
+        guard let start = run.start else { return [] }
+        return try String.fetchAll(db, sql: """
+            SELECT r.run_id FROM dag_run r JOIN task_run t ON t.run_num = r.num
+            WHERE r.dag_id = ? AND r.run_id != ? AND r.start_time < ? AND t.task_id = ? AND t.state = 'failed'
+            ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?
+            """, arguments: [dagID, run.runID, start, taskID, limit])
+    }
+
     /// The DAG of the newest failed run among DAGs whose tool is `tool` (the dbt importer's
     /// `dbt.<project>` DAGs); failing that, among DAGs whose id starts with the tool's name
     /// (an Airflow DAG that runs dbt, such as the demo's dbt_core_nightly). Nil when none failed.

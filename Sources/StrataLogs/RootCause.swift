@@ -172,7 +172,9 @@ public struct RootCauseScanner: Sendable {
                                                           options: .regularExpression) {
             core.replaceSubrange(id, with: "): ")
         }
-        let more = extra.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("^") }
+        // SQL quoted by the database keeps its indentation ("LINE 20:         amount_cents"): one
+        // space is enough on one line.
+        let more = extra.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }.filter { !$0.isEmpty && !$0.hasPrefix("^") }
         if !more.isEmpty { core += " — " + more.prefix(2).joined(separator: " ") }
         let label: String
         switch kind {

@@ -179,7 +179,8 @@ public final class App {
                 if !(screen is DagScreen) { open(.dag(dagID)) }
                 // On the task that broke it, in that run: L and the footer are then about it.
                 (screen as? DagScreen)?.select(task: task, run: runID)
-                toast = "\(short) broke the run: " + (report.causes[task]?.summary ?? "no log or message recorded")
+                toast = "\(short) broke the run: " + (report.causes[task]?.summary
+                    ?? report.earlierCauses[task].map { "nothing recorded in this run; " + $0.line } ?? "no log or message recorded")
                 return
             }
             open(.log(LogLink(path: log, title: "why · \(short) · \(runID)", run: runID, task: task), line: cause.line))

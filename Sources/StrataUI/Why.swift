@@ -21,6 +21,19 @@ public struct WhyReport: Encodable, Sendable {
         }
     }
 
+    /// A root task's cause found in an earlier failed run of the same DAG, when this run
+    /// recorded none for it (an OpenLineage run without a log after a dbt run with one).
+    public struct EarlierCause: Encodable, Sendable {
+        public var run: String
+        public var start: String?
+        public var cause: Cause
+
+        /// "earlier failed run RUN (11-23 05:40): what went wrong".
+        public var line: String {
+            "earlier failed run \(run)\(start.map { " (" + shortTime($0) + ")" } ?? ""): \(cause.summary)"
+        }
+    }
+
     public var dag: String
     public var run: String
     public var rootTask: String?
@@ -30,8 +43,11 @@ public struct WhyReport: Encodable, Sendable {
     public var rootCause: Cause?
     /// Root cause per root task (the JSON's root_cause is the first one's).
     public var causes: [String: Cause]
+    /// Per root task without a cause in this run: the newest earlier failed run of the task
+    /// that has one (the JSON's earlier_root_cause is the first root task's).
+    public var earlierCauses: [String: EarlierCause] = [:]
 
-    enum CodingKeys: String, CodingKey { case dag, run, rootTask, rootTasks, failedTasks, upstreamFailedTasks, rootCause }
+    enum CodingKeys: String, CodingKey { case dag, run, rootTask, rootTasks, failedTasks, upstreamFailedTasks, rootCause, earlierRootCause }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(dag, forKey: .dag)
@@ -41,6 +57,7 @@ public struct WhyReport: Encodable, Sendable {
         try c.encode(failedTasks, forKey: .failedTasks)
         try c.encode(upstreamFailedTasks, forKey: .upstreamFailedTasks)
         try c.encode(rootCause, forKey: .rootCause)
+        try c.encode(rootTask.flatMap { earlierCauses[$0] }, forKey: .earlierRootCause)
     }
 
     public enum Problem: Error, CustomStringConvertible {
@@ -102,26 +119,41 @@ public struct WhyReport: Encodable, Sendable {
             return (dagID, runID, dagRun, try r.rootFailures(of: dagRun), try r.taskRunMessages(dagID: dagID, runID: runID))
         }
         var causes: [String: Cause] = [:]
+        var earlier: [String: EarlierCause] = [:]
         for task in roots {
             guard let tr = dagRun.tasks.first(where: { $0.taskID == task }) else { continue }
-            // A dbt log holds every failed node's error: this task's own comes first, and
-            // another node's never stands in for it (run_results' message does).
-            let scanner = RootCauseScanner(forTask: task)
-            if let log = tr.logs.last, let file = try? LogFile(path: log, invocation: runID) {
-                let a = scanner.analyze(file)
-                if let rc = a.rootCause, scanner.focus == nil || a.focused || messages[task] == nil {
-                    causes[task] = Cause(log: log, line: rc.line, text: rc.text, summary: rc.summary)
-                    continue
-                }
-            }
-            if let m = messages[task] {
-                causes[task] = Cause(log: tr.logs.last, line: nil, text: m, summary: Self.summary(ofMessage: m))
+            if let c = cause(of: tr, runID: runID, message: messages[task]) { causes[task] = c; continue }
+            // Nothing recorded here: the on-call's next question is whether the task broke the
+            // same way before. A few earlier failures of it are enough to find one with a log.
+            let before = try catalog.read { try $0.earlierFailedRuns(dagID: dagID, taskID: task, before: dagRun, limit: 5) }
+            for run in before {
+                guard let (old, message) = try catalog.read({ r -> (DagRun, String?)? in
+                    guard let old = try r.dagRun(dagID: dagID, runID: run) else { return nil }
+                    return (old, try r.taskRunMessages(dagID: dagID, runID: run)[task])
+                }), let oldTask = old.tasks.first(where: { $0.taskID == task }),
+                      let c = cause(of: oldTask, runID: run, message: message) else { continue }
+                earlier[task] = EarlierCause(run: run, start: old.start, cause: c)
+                break
             }
         }
         let ids = dagRun.tasks.sorted { $0.taskID < $1.taskID }
         return WhyReport(dag: dagID, run: runID, rootTask: roots.first, rootTasks: roots,
                          failedTasks: ids.filter { $0.state == "failed" }.map(\.taskID),
                          upstreamFailedTasks: ids.filter { $0.state == "upstream_failed" }.map(\.taskID),
-                         rootCause: roots.first.flatMap { causes[$0] }, causes: causes)
+                         rootCause: roots.first.flatMap { causes[$0] }, causes: causes, earlierCauses: earlier)
+    }
+
+    /// A failed task instance's root cause: the line in its last attempt's log, else the
+    /// message its source recorded. A dbt log holds every failed node's error: this task's own
+    /// comes first, and another node's never stands in for it (run_results' message does).
+    private static func cause(of task: TaskRun, runID: String, message: String?) -> Cause? {
+        let scanner = RootCauseScanner(forTask: task.taskID)
+        if let log = task.logs.last, let file = try? LogFile(path: log, invocation: runID) {
+            let a = scanner.analyze(file)
+            if let rc = a.rootCause, scanner.focus == nil || a.focused || message == nil {
+                return Cause(log: log, line: rc.line, text: rc.text, summary: rc.summary)
+            }
+        }
+        return message.map { Cause(log: task.logs.last, line: nil, text: $0, summary: Self.summary(ofMessage: $0)) }
     }
 }

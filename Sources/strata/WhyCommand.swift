@@ -48,7 +48,13 @@ struct WhyCommand: ParsableCommand {
         for task in report.rootTasks {
             say("")
             say(task)
-            guard let c = report.causes[task] else { say("  no log with a root cause for this task"); continue }
+            guard let c = report.causes[task] else {
+                guard let e = report.earlierCauses[task] else { say("  no log with a root cause for this task"); continue }
+                say("  no log with a root cause for this task in this run")
+                say("  " + e.line)
+                say("  strata why \(report.dag) --run \(e.run)")
+                continue
+            }
             say("  " + c.summary)
             if let log = c.log, let line = c.line {
                 say("  \(log):\(line)")
@@ -75,6 +81,8 @@ struct WhyCommand: ParsableCommand {
             if let c = r.rootCause {
                 say("  " + c.summary)
                 if let log = c.log, let line = c.line { say("  \(log):\(line)") }
+            } else if let e = r.rootTask.flatMap({ r.earlierCauses[$0] }) {
+                say("  no log with a root cause; " + e.line)
             } else if !r.rootTasks.isEmpty {
                 say("  no log with a root cause")
             }

@@ -62,7 +62,9 @@ import Testing
         let r = try strata(["why", "ab_metrics_logged_out", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try r.json() as? [String: Any])
-        #expect(Set(o.keys) == ["dag", "run", "root_task", "root_tasks", "failed_tasks", "upstream_failed_tasks", "root_cause"])
+        #expect(Set(o.keys) == ["dag", "run", "root_task", "root_tasks", "failed_tasks", "upstream_failed_tasks", "root_cause",
+                               "earlier_root_cause"])
+        #expect(o["earlier_root_cause"] is NSNull)   // this run has its own
         #expect(o["root_task"] as? String == "ab_metrics_logged_out.build_exposures")
         #expect(o["failed_tasks"] as? [String] == ["ab_metrics_logged_out.build_exposures", "ab_metrics_logged_out.publish_to_growthbook"])
         #expect((o["upstream_failed_tasks"] as? [String])?.count == 3)
@@ -174,6 +176,38 @@ import Testing
         let r = try strata(["why", "--catalog", catalog])
         #expect(r.stdout.contains("Database Error in model stg_payments: column \"amount_cents\" does not exist"),
                 "\(r.stdout)")
+    }
+
+    /// The latest failure came from dbt-ol's OpenLineage events, which carry no log and no
+    /// error message; the dbt build that failed 16 minutes earlier on the same model has both.
+    /// why says this run recorded nothing, and what the earlier run's log said, with its line.
+    @Test(.enabled(if: sharedCorpus != nil, "../shared/corpus is not beside the repository: earlier-cause why skipped"))
+    func whyWithoutACauseInThisRunPointsToAnEarlierFailureOfTheTask() throws {
+        let corpus = try #require(sharedCorpus)
+        let failed = corpus + "/dbt/jaffle_shop_postgres/failed"
+        let catalog = try makeTempDirectory("why-earlier") + "/stack.sqlite"
+        #expect(try strata(["import", "dbt", failed, "--catalog", catalog]).status == 0)
+        #expect(try strata(["import", "openlineage", corpus + "/openlineage/generated/dbt_ol_build_failed.ndjson",
+                            "--catalog", catalog]).status == 0)
+        let r = try strata(["why", "dbt.jaffle_shop", "--catalog", catalog])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("dbt.jaffle_shop · run 62e5c602-d88a-4d23-9f6a-34bd2ed85d5b\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("""
+              no log with a root cause for this task in this run
+              earlier failed run 5125218d-d815-4cdf-af42-1e5069223e0d (11-23 05:40): dbt error: column "amount_cents" does not exist — LINE 20: amount_cents / 100 as amount
+              strata why dbt.jaffle_shop --run 5125218d-d815-4cdf-af42-1e5069223e0d
+            """), "\(r.stdout)")
+        let json = try #require(try strata(["why", "dbt.jaffle_shop", "--catalog", catalog, "--json"]).json() as? [String: Any])
+        #expect(json["root_cause"] is NSNull)
+        let earlier = try #require(json["earlier_root_cause"] as? [String: Any])
+        #expect(earlier["run"] as? String == "5125218d-d815-4cdf-af42-1e5069223e0d")
+        #expect(((earlier["cause"] as? [String: Any])?["log"] as? String)?.hasSuffix("failed/dbt.log") == true)
+        let all = try strata(["why", "--catalog", catalog]).stdout
+        #expect(all.contains("  no log with a root cause; earlier failed run 5125218d-d815-4cdf-af42-1e5069223e0d (11-23 05:40): "), "\(all)")
+        // The run it names answers with its own log.
+        let named = try strata(["why", "dbt.jaffle_shop", "--run", "5125218d-d815-4cdf-af42-1e5069223e0d", "--catalog", catalog]).stdout
+        #expect(named.contains("dbt.log:305"), "\(named)")
+        #expect(!named.contains("earlier failed run"))
     }
 
     /// Task instances imported on their own name a DAG no import described: why still

@@ -272,6 +272,27 @@ import Testing
         #expect(dag.selectedEntityID == "orders_daily_pipeline.validate_payments")
     }
 
+    /// The newest failure came from dbt-ol's events (no log, no message); the dbt build before
+    /// it failed on the same model with a log. `w` stays on the DAG page, on the task, and says
+    /// so instead of "no log or message recorded".
+    @Test func whyWithNothingRecordedNamesTheEarlierFailure() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the dbt artifacts and events live there)")
+            return
+        }
+        let path = try makeTempDirectory("why-earlier") + "/comb.sqlite"
+        let failed = corpus + "/dbt/jaffle_shop_postgres/failed"
+        try CatalogImport.apply(try DbtImporter.plan(manifest: failed + "/manifest.json", runResults: failed + "/run_results.json",
+                                                     log: failed + "/dbt.log"), to: path)
+        try CatalogImport.apply(try OpenLineageImporter.plan([corpus + "/openlineage/generated/dbt_ol_build_failed.ndjson"]), to: path)
+        let app = try makeApp(width: 160, height: 30, catalog: path)
+        app.press("w")
+        #expect(app.screen.kind == .dag)
+        #expect(app.screenText.contains("stg_payments broke the run: nothing recorded in this run; earlier failed run "
+                                        + "5125218d-d815-4cdf-af42-1e5069223e0d (11-23 05:40): dbt error: column"), "\(app.screenText)")
+        #expect((app.screen as? DagScreen)?.selectedEntityID == "model.jaffle_shop.stg_payments")
+    }
+
     /// A dbt run's DAG page: its nodes are the rows (seeds, models, then their tests), the
     /// failed model is selected, and L opens its log at its own error.
     @Test func aDbtRunsDagPageListsItsNodes() throws {
