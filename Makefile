@@ -30,6 +30,8 @@
 
 SHELL := /bin/bash
 BENCH_DIR := Benchmarks
+# The release strata exactly as scripts/strata.sh (the README's first command) builds it.
+BUILD_STRATA := swift build -c release --product strata --static-swift-stdlib
 BENCH_ARGS ?=
 UI_ARGS ?=
 LINEAGE_ARGS ?=
@@ -57,7 +59,7 @@ bench-ordo: bench-data
 # The UI benchmark also starts the release `strata` binary in tmux, so it builds that first.
 bench-ui-build:
 	touch $(BENCH_DIR)/Package.swift
-	swift build -c release --product strata
+	$(BUILD_STRATA)
 	cd $(BENCH_DIR) && swift build -c release --product ui-latency
 
 bench-ui: bench-ui-build
@@ -68,7 +70,7 @@ bench-ui: bench-ui-build
 # (.build-release, gitignored) so that it never fights the debug builds over .build.
 bench-lineage-build:
 	touch $(BENCH_DIR)/Package.swift
-	swift build -c release --product strata --scratch-path .build-release
+	$(BUILD_STRATA) --scratch-path .build-release
 	# The floor of process start; optional (it needs the static system libraries): without it the
 	# report leaves its rows out.
 	-swift build -c release --product strata --scratch-path .build-static -Xswiftc -static-executable -Xlinker -ltinfo
@@ -80,7 +82,7 @@ bench-lineage: bench-lineage-build
 
 bench-logs-build:
 	touch $(BENCH_DIR)/Package.swift
-	swift build -c release --product strata
+	$(BUILD_STRATA)
 	cd $(BENCH_DIR) && swift build -c release --product log-bench
 
 bench-logs: bench-logs-build
@@ -93,7 +95,7 @@ bench-all: bench bench-ui
 # The import benchmark times the release `strata` binary as a separate process.
 bench-import:
 	touch $(BENCH_DIR)/Package.swift
-	swift build -c release --product strata
+	$(BUILD_STRATA)
 	cd $(BENCH_DIR) && swift build -c release --product import-bench
 	cd $(BENCH_DIR) && mkdir -p data && set -o pipefail \
 		&& ./.build/release/import-bench $(IMPORT_ARGS) | tee data/last-import-run.md

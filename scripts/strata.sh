@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-swift build -c release --product strata
+# Swift's runtime and Foundation linked in (--static-swift-stdlib): every command starts ~3.5 ms
+# sooner than with the toolchain's shared libraries (BENCHMARKS.md, "Process start"), and the
+# binary runs on a machine without Swift.
+swift build -c release --product strata --static-swift-stdlib
 exec .build/release/strata "$@"
