@@ -130,8 +130,16 @@ public final class LogScreen: Screen {
 
     func level(_ o: Int) -> LogLevel { ownLevel(recordStart(o)) ?? .none }
 
+    /// Whether the line at `o` belongs to the root cause's record. dbt writes a failed node's
+    /// error in full only at [debug] (its [error] lines name the node), so the level filter
+    /// keeps that record: hiding the answer to "why" would defeat the filter's purpose.
+    func inRootCauseRecord(_ o: Int) -> Bool {
+        guard let r = rootCause?.offset else { return false }
+        return recordStart(o) == recordStart(r)
+    }
+
     func hidden(_ o: Int) -> Bool {
-        if let minLevel, level(o) < minLevel { return true }
+        if let minLevel, level(o) < minLevel, !inRootCauseRecord(o) { return true }
         if !folded.isEmpty, ownLevel(o) == nil, folded.contains(recordStart(o)) { return true }
         return false
     }
@@ -241,7 +249,7 @@ public final class LogScreen: Screen {
             minLevel = minLevel == nil ? .warning : nil
             if hidden(cursor) { cursor = nextVisible(after: cursor) ?? previousVisible(before: cursor) ?? cursor }
             if hidden(top) { top = cursor }
-            return .message(minLevel == nil ? "all levels" : "showing WARNING and above")
+            return .message(minLevel == nil ? "all levels" : "showing WARNING and above, and the root cause")
         default:
             return nil
         }

@@ -166,6 +166,25 @@ import Testing
         }
     }
 
+    /// dbt writes a failed model's error in full only at [debug]; its [error] lines just name
+    /// the node. The WARNING filter keeps the root cause's record, and only that one.
+    @Test func levelFilterKeepsTheRootCauseOfADbtLog() throws {
+        guard let corpus = sharedCorpus else {
+            print("skipped: ../shared/corpus is absent (the dbt log lives there)")
+            return
+        }
+        let app = try open(corpus + "/dbt/jaffle_shop/failed/dbt.log", width: 160)
+        let screen = try #require(app.screen as? LogScreen)
+        #expect(screen.rootCause?.line == 370)
+        app.press("f")
+        #expect(app.screenText.contains("showing WARNING and above, and the root cause"), "\(app.screenText)")
+        #expect(row(app, line: 369)?.contains("[debug] [Thread-4 (]: Runtime Error in model stg_payments") == true, "\(app.screenText)")
+        #expect(row(app, line: 370)?.contains("Binder Error: Referenced column \"amount_cents\"") == true)
+        #expect(row(app, line: 371) != nil)
+        #expect(row(app, line: 368) == nil)        // another [debug] record
+        #expect(row(app, line: 373)?.contains("[error]") == true)
+    }
+
     @Test func levelFilterFoldWrapAndSideways() throws {
         let app = try open(Self.spark)
         let screen = try #require(app.screen as? LogScreen)
