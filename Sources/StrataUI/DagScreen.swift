@@ -1,13 +1,18 @@
 import StrataCatalog
 import StrataTerminal
 
-/// A DAG: its tasks in dependency order as a tree, and its latest runs as a grid of task states
-/// (like Airflow's grid view), newest run on the right. Every failed task is one key from its log.
+/// A DAG: its tasks in dependency order, each indented by its depth (the longest chain of
+/// upstream tasks before it), and its latest runs as a grid of task states (like Airflow's grid
+/// view), newest run on the right. The footer names the selected task's upstream and downstream
+/// tasks: a task has many parents, so no tree glyph could show them. Every failed task is one
+/// key from its log.
 public final class DagScreen: Screen {
     public let kind = ScreenKind.dag
     let detail: EntityDetail
     let tasks: [DagTask]
     let depths: [String: Int]
+    /// Per task id, the tasks that run after it (the reverse of `DagTask.upstream`).
+    let downstream: [String: [String]]
     /// Oldest first, as the grid shows them.
     let runs: [DagRun]
     /// Per run, its root failing tasks (`RootFailures`), read once when the page opens.
@@ -29,6 +34,9 @@ public final class DagScreen: Screen {
         var depths: [String: Int] = [:]
         for t in tasks { depths[t.entity.id] = (t.upstream.compactMap { depths[$0] }.max() ?? -1) + 1 }
         self.depths = depths
+        var downstream: [String: [String]] = [:]
+        for t in tasks { for u in t.upstream { downstream[u, default: []].append(t.entity.id) } }
+        self.downstream = downstream
         row = ListCursor(count: tasks.count)
         column = max(0, runs.count - 1)
         // Start on the real failure of the newest failed run, if there is one.
@@ -102,24 +110,20 @@ public final class DagScreen: Screen {
         if let owner = detail.entity.owner { x += grid.put("  owner \(detail.ownerName ?? owner)", x: x, y: inner.y, s.accent) }
         grid.put("  " + detail.entity.description.firstSentence, x: x, y: inner.y, s.muted, maxWidth: inner.maxX - x)
 
-        let footerHeight = 3
+        let footerHeight = 4
         let body = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2 - footerHeight)
         let treeWidth = min(44, max(20, body.width * 2 / 5))
-        columnWidth = 6
+        let labels = Self.runLabels(runs)
+        columnWidth = (labels.map(\.count).max() ?? 5) + 1
         let gridX = body.x + treeWidth + 1
         let visibleColumns = max(1, (body.maxX - gridX) / columnWidth)
         firstColumn = max(0, min(column - visibleColumns + 1, runs.count - visibleColumns))
         firstColumn = max(0, min(firstColumn, column))
         // Column headers: run dates, newest on the right.
         grid.put("task", x: body.x + 1, y: body.y, s.heading)
-        // A date shared with a neighbour (several runs a day) shows the run's time of day instead.
-        let days = runs.map { String(shortTime($0.start ?? $0.runID).prefix(5)) }
         for c in 0..<min(visibleColumns, runs.count - firstColumn) {
             let i = firstColumn + c
-            let shared = (i > 0 && days[i - 1] == days[i]) || (i + 1 < days.count && days[i + 1] == days[i])
-            let time = shortTime(runs[i].start)
-            let label = shared && time.count >= 11 ? String(time.suffix(5)) : days[i]
-            grid.put(label, x: gridX + c * columnWidth, y: body.y, i == column ? s.accent : s.muted)
+            grid.put(labels[i], x: gridX + c * columnWidth, y: body.y, i == column ? s.accent : s.muted)
         }
         let rowsArea = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         gridArea = Rect(x: gridX, y: rowsArea.y, width: visibleColumns * columnWidth, height: rowsArea.height)
@@ -129,7 +133,7 @@ public final class DagScreen: Screen {
             let y = rowsArea.y + i
             let selectedRow = row.top + i == row.index
             let indent = String(repeating: "  ", count: min(6, depths[t.entity.id] ?? 0))
-            grid.put(indent + (indent.isEmpty ? "" : "└ ") + t.detail.taskID, x: body.x + 1, y: y,
+            grid.put(indent + t.detail.taskID, x: body.x + 1, y: y,
                      selectedRow ? s.accent : s.base, maxWidth: treeWidth - 1)
             for c in 0..<min(visibleColumns, runs.count - firstColumn) {
                 let run = runs[firstColumn + c]
@@ -137,10 +141,54 @@ public final class DagScreen: Screen {
                 let cx = gridX + c * columnWidth
                 let selected = selectedRow && firstColumn + c == column
                 let style = selected ? s.selection : (state.map { s.state($0) } ?? s.muted)
-                grid.put(" " + stateGlyph(state) + " ", x: cx, y: y, style)
+                grid.put(" " + stateGlyph(state) + String(repeating: " ", count: columnWidth - 4), x: cx, y: y, style)
             }
         }
         renderFooter(into: &grid, area: Rect(x: inner.x, y: inner.maxY - footerHeight, width: inner.width, height: footerHeight), s)
+    }
+
+    /// Each run's column header: its date ("11-22"); where a neighbour shares the date, its
+    /// time ("05:39"); where a neighbour shares that minute too, the time to the second.
+    static func runLabels(_ runs: [DagRun]) -> [String] {
+        let times = runs.map { $0.start ?? $0.runID }
+        func clashes(_ labels: [String], _ i: Int) -> Bool {
+            (i > 0 && labels[i - 1] == labels[i]) || (i + 1 < labels.count && labels[i + 1] == labels[i])
+        }
+        let days = times.map { String(shortTime($0).prefix(5)) }
+        let minutes = times.indices.map { i in
+            let t = shortTime(times[i])
+            return clashes(days, i) && t.count >= 11 ? String(t.suffix(5)) : days[i]
+        }
+        let seconds = times.indices.map { i in
+            let t = times[i]
+            return clashes(minutes, i) && t.count >= 19 ? String(Array(t)[11..<19]) : minutes[i]
+        }
+        return seconds
+    }
+
+    /// "after a, b · before c (+3)": the selected task's neighbours, by task name.
+    func neighbourLine(_ t: DagTask, width: Int) -> String {
+        // dbt's generated test names run to 80 characters: cut each, so that more of them fit.
+        let name = { (id: String) -> String in
+            let n = self.tasks.first { $0.entity.id == id }?.detail.taskID ?? id
+            return n.count > 28 ? String(n.prefix(27)) + "…" : n
+        }
+        func list(_ ids: [String], _ room: Int) -> String {
+            var out = ""
+            for (i, id) in ids.enumerated() {
+                let next = (out.isEmpty ? "" : ", ") + name(id)
+                let more = ids.count - i
+                if out.count + next.count + (more > 1 ? 6 : 0) > room { return out + (out.isEmpty ? "" : " ") + "(+\(more))" }
+                out += next
+            }
+            return out
+        }
+        let up = t.upstream, down = downstream[t.entity.id] ?? []
+        if up.isEmpty && down.isEmpty { return "no upstream or downstream tasks" }
+        let half = max(20, width / 2 - 10)
+        let after = up.isEmpty ? "first to run" : "after " + list(up, down.isEmpty ? width - "after ".count : half)
+        let before = down.isEmpty ? "nothing runs after it" : "before " + list(down, max(20, width - after.count - " · before ".count))
+        return after + " · " + before
     }
 
     private func renderFooter(into grid: inout Grid, area: Rect, _ s: Styles) {
@@ -171,6 +219,7 @@ public final class DagScreen: Screen {
         }
         let counts = Dictionary(grouping: run.tasks, by: \.state).mapValues(\.count)
         line2 += " · " + counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
-        grid.put(line2, x: area.x + 1, y: area.y + 2, run.state == "failed" ? s.fail : s.muted, maxWidth: area.width - 2)
+        grid.put(neighbourLine(t, width: area.width - 2), x: area.x + 1, y: area.y + 2, s.muted, maxWidth: area.width - 2)
+        grid.put(line2, x: area.x + 1, y: area.y + 3, run.state == "failed" ? s.fail : s.muted, maxWidth: area.width - 2)
     }
 }

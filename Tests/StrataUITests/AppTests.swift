@@ -145,6 +145,16 @@ import Testing
         #expect(app.screenText.contains("11-21 01:00 02:00"), "\(app.screenText)")
     }
 
+    /// Runs started in the same minute (a failed dbt build and its rerun) are told apart by the
+    /// second; the other headers keep their short form.
+    @Test func runsOfOneMinuteShowTheirSeconds() {
+        let runs = [("a", "2026-11-21T23:00:00Z"), ("b", "2026-11-23T05:39:04.1Z"), ("c", "2026-11-23T05:39:12.9Z"),
+                    ("d", "2026-11-23T07:00:00Z"), ("e", "2026-11-24T01:00:00Z")]
+            .map { DagRun(dagID: "d", runID: $0.0, state: "success", start: $0.1) }
+        #expect(DagScreen.runLabels(runs) == ["11-21", "05:39:04", "05:39:12", "07:00", "11-24"])
+        #expect(DagScreen.runLabels([runs[0], runs[4]]) == ["11-21", "11-24"])
+    }
+
     /// A long description wraps at the page's width (it was wrapped at 90 columns and then cut,
     /// losing words on an 80-column terminal), and a long role keeps a gap before the channel.
     @Test func ownerPageWrapsToItsWidth() throws {
