@@ -121,11 +121,19 @@ public struct Keymap: Sendable {
 
     public func keys(of action: String) -> [Key] { specs.first { $0.name == action }?.keys ?? [] }
 
-    /// The actions listed in `?` help for `screen`: its own, then the global ones.
+    /// The actions listed in `?` help for `screen`: its own, then the global ones with the keys
+    /// they still have here (in the log viewer `/` searches the log, so "/ search the catalog"
+    /// is not listed there, and help is "f1" alone).
     public func help(for screen: ScreenKind) -> [(ScreenKind, [ActionSpec])] {
         let own = specs.filter { $0.screens.contains(screen) && !$0.screens.contains(.global) }
-        let global = specs.filter { $0.screens.contains(.global) }
-        return screen == .prompt ? [(.prompt, own)] : [(screen, own), (.global, global)]
+        guard screen != .prompt else { return [(.prompt, own)] }
+        let taken = Set(own.flatMap(\.keys))
+        let global = specs.filter { $0.screens.contains(.global) }.compactMap { spec -> ActionSpec? in
+            var left = spec
+            left.keys.removeAll { taken.contains($0) }
+            return left.keys.isEmpty ? nil : left
+        }
+        return [(screen, own), (.global, global)]
     }
 
     /// Hint-bar entries for `screen`: "key action" pairs, most useful first.

@@ -36,6 +36,22 @@ import Testing
         #expect(keymap.action(for: .char("q"), on: .prompt) == nil)   // typed, not quit
     }
 
+    /// Help lists a global action only with the keys it still has on the screen: in the log
+    /// viewer `/`, `?`, `n` and `N` search the log.
+    @Test func helpLeavesOutGlobalKeysTheScreenTakes() {
+        let keymap = Keymap()
+        let sections = keymap.help(for: .log)
+        let own = sections.first { $0.0 == .log }?.1 ?? []
+        let global = sections.first { $0.0 == .global }?.1 ?? []
+        #expect(own.contains { $0.name == "log.search.forward" && $0.keys == [.char("/")] })
+        #expect(!global.contains { $0.name == "search.open" || $0.name == "search.next" || $0.name == "search.previous" })
+        #expect(global.first { $0.name == "help.toggle" }?.keys == [.function(1)])
+        #expect(global.contains { $0.name == "app.back" })
+        let onBrowser = keymap.help(for: .browser).first { $0.0 == .global }?.1 ?? []
+        #expect(onBrowser.first { $0.name == "help.toggle" }?.keys == [.char("?"), .function(1)])
+        #expect(onBrowser.contains { $0.name == "search.open" })
+    }
+
     @Test func keysYamlRemapsAndWarnsWithFileAndLine() {
         var keymap = Keymap()
         let warnings = keymap.apply(yaml: """
