@@ -51,7 +51,8 @@ struct NavTree {
         self.catalog = catalog
         let byName = try catalog.read { try $0.kindCounts() }
         let counts = Dictionary(uniqueKeysWithValues: EntityKind.allCases.map { ($0, byName[$0.rawValue] ?? 0) })
-        roots = [Node(.stagesGroup, label: "By stage (\(counts[.stage] ?? 0))", depth: 0)]
+        let stages = try catalog.read { try Self.shownStages($0) }.count
+        roots = [Node(.stagesGroup, label: "By stage (\(stages))", depth: 0)]
         for kind in [EntityKind.table, .dag, .dashboard, .tool, .owner, .term] where (counts[kind] ?? 0) > 0 {
             let label = kind == .term ? "Glossary" : kind.plural.prefix(1).uppercased() + kind.plural.dropFirst()
             // The on-call question first: how many DAGs are broken right now.
@@ -63,6 +64,14 @@ struct NavTree {
         try expand(roots[0])
         rebuild()
         cursor.set(1)
+    }
+
+    /// The stages that hold something, in order, as the stack map shows them: an imported stack
+    /// fills only some of the standard stages. All of them when none holds anything.
+    static func shownStages(_ r: CatalogReader) throws -> [Entity] {
+        let all = try r.stageOrder().map(\.stage)
+        let used = try all.filter { try r.count(inStage: $0.id) > 0 }
+        return used.isEmpty ? all : used
     }
 
     var selectedRow: Row? { cursor.index < rows.count ? rows[cursor.index] : nil }
@@ -110,7 +119,7 @@ struct NavTree {
         let depth = n.depth + 1
         switch n.source {
         case .stagesGroup:
-            n.children = try catalog.read { try $0.stageOrder() }.map { Node(.stage($0.stage), label: $0.stage.name, depth: depth) }
+            n.children = try catalog.read { try Self.shownStages($0) }.map { Node(.stage($0), label: $0.name, depth: depth) }
             n.total = n.children.count
         case .kindGroup(let kind):
             n.children = try catalog.read { try $0.entities(kind: kind, offset: n.start, limit: Self.pageSize) }

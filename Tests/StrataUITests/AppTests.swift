@@ -124,6 +124,11 @@ import Testing
         #expect(text.contains(" 2 Transform & model"))
         #expect(!text.contains("Serve & activate"))
         #expect(text.contains("2 stages"))
+        // The browser's stages are the same two.
+        app.press("b")
+        let browser = app.screenText
+        #expect(browser.contains("▾ By stage (2)"), "\(browser)")
+        #expect(browser.contains("Load & land") && !browser.contains("Serve & activate") && !browser.contains("Orchestrate"))
     }
 
     /// Runs on the same day are told apart by their time of day in the DAG page's header.
