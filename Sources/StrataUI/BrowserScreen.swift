@@ -292,6 +292,7 @@ enum DetailLines {
     /// Targets of column lines (not entity ids): Enter on one shows its column lineage.
     static let columnTarget = "\u{1}column:"
 
+
     static func lines(for d: EntityDetail, width: Int, columnLineage: Set<String> = []) -> [Line] {
         let e = d.entity
         var out: [Line] = [Line(e.name, .title)]
@@ -342,9 +343,11 @@ enum DetailLines {
             let typeWidth = min(14, columns.map { TextWidth.width(of: $0.type ?? "") }.max() ?? 4)
             for c in columns {
                 let traced = columnLineage.contains(c.name)
+                let (summary, more) = ColumnDescription.layout(c.description, width: width - 4)
                 out.append(Line([(traced ? "⇠ " : "  ", .accent), (TextWidth.pad(c.name, to: nameWidth) + "  ", .base),
-                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (c.description.firstSentence, .base)],
+                                 (TextWidth.pad(c.type ?? "", to: typeWidth) + "  ", .muted), (summary, .base)],
                                 target: traced ? columnTarget + c.name : nil))
+                out += more.map { Line("    " + $0, .muted) }
             }
         }
         if let tasks = d.tasks, !tasks.isEmpty {

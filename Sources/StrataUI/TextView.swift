@@ -92,7 +92,6 @@ struct TextPane {
     }
 }
 
-/// Word-wrapped paragraph lines.
 /// A qualified name split to read tail first, `fct_orders  analytics.marts`: where a row is
 /// cut, what tells two tables of one schema apart survives.
 func tailFirst(_ name: String) -> (name: String, qualifier: String) {
@@ -100,6 +99,7 @@ func tailFirst(_ name: String) -> (name: String, qualifier: String) {
     return (String(name[name.index(after: dot)...]), String(name[..<dot]))
 }
 
+/// Word-wrapped paragraph lines.
 func paragraph(_ text: String, width: Int, _ role: Line.Role = .base, indent: String = "") -> [Line] {
     TextWidth.wrap(text.trimmingCharacters(in: .whitespacesAndNewlines), to: max(10, width - indent.count))
         .map { Line(indent + $0, role) }

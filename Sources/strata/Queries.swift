@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrataCatalog
+import StrataTerminal
 import StrataUI
 
 struct Stats: ParsableCommand {
@@ -136,8 +137,14 @@ struct Show: ParsableCommand {
         if let see = d.seeAlso, !see.isEmpty { say("See also: " + see.joined(separator: ", ")) }
         if let cols = d.table?.columns, !cols.isEmpty {
             say(); say("Columns (\(cols.count))")
-            for line in columns(cols.map { [$0.name, $0.type ?? "", firstSentence($0.description, max: 80)] },
-                                indent: "  ") { say(line) }
+            let described = cols.map { ColumnDescription.layout($0.description, width: 96) }
+            let lines = columns(zip(cols, described).map { c, d in [c.name, c.type ?? "", TextWidth.truncate(d.summary, to: 80)] },
+                                indent: "  ")
+            // A description's Markdown table or list goes under its column's row.
+            for (line, d) in zip(lines, described) {
+                say(line)
+                for more in d.more { say("      " + more) }
+            }
         }
         if let tasks = d.tasks, !tasks.isEmpty {
             say(); say("Tasks (\(tasks.count), in dependency order)")

@@ -155,6 +155,13 @@ import Testing
         #expect((runs.first?["message"] as? String)?.contains("column \"amount_cents\" does not exist") == true)
         let text = try strata(["show", "model.jaffle_shop.stg_payments", "--catalog", catalog]).stdout
         #expect(text.contains("5125218d-d815-4cdf-af42-1e5069223e0d: Database Error in model stg_payments: column \"amount_cents\" does not exist"), "\(text)")
+        // A column documented with a Markdown table shows the table under its row.
+        let orders = try strata(["show", "model.jaffle_shop.orders", "--catalog", catalog]).stdout
+        #expect(orders.contains("""
+              status                  Orders can be one of the following statuses:
+                  status          description
+                  placed          The order has been placed but has not yet left the warehouse
+            """), "\(orders)")
         // The run's DAG lists what ran in it: every node, in dependency order.
         let dag = try strata(["show", "dbt.jaffle_shop", "--catalog", catalog, "--json"])
         let tasks = try #require((try dag.json() as? [String: Any])?["tasks"] as? [[String: Any]])

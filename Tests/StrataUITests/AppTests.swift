@@ -435,3 +435,41 @@ extension App {
         #expect(app.screenText.contains("table · jaffle.analytics.raw_orders"))
     }
 }
+
+/// A column's description in a column list: its first sentence on the row, and a Markdown
+/// table or list it holds laid out under it instead of run into the sentence.
+@Suite struct ColumnDescriptionTests {
+    @Test func aTableIsAlignedUnderTheRow() {
+        let text = """
+            Orders can be one of the following statuses:
+
+            | status         | description                                  |
+            |----------------|:--------------------------------------------:|
+            | placed         | The order has been placed                    |
+            | return_pending | The customer would like to return the order  |
+            """
+        let (summary, more) = ColumnDescription.layout(text, width: 80)
+        #expect(summary == "Orders can be one of the following statuses:")
+        #expect(more == ["status          description",
+                         "placed          The order has been placed",
+                         "return_pending  The customer would like to return the order"])
+    }
+
+    @Test func proseStaysOneSentenceAndListsAreKept() {
+        #expect(ColumnDescription.layout("The id. Unique per order.\nNever null.", width: 80) == ("The id.", []))
+        let (summary, more) = ColumnDescription.layout("Where the order came from\n- web\n- app\n\nSee the docs.", width: 80)
+        #expect(summary == "Where the order came from")
+        #expect(more == ["- web", "- app"])
+        #expect(ColumnDescription.layout("", width: 80) == ("", []))
+    }
+
+    @Test func narrowAndLongTablesAreBounded() {
+        let rows = (1...20).map { "| value_\($0) | meaning \($0) |" }.joined(separator: "\n")
+        let (_, more) = ColumnDescription.layout("Values:\n" + rows, width: 30)
+        #expect(more.count == 12)
+        #expect(more.last == "… 9 more lines")
+        // A first cell wider than a third of the width is cut to it, so the second still shows.
+        let (_, wide) = ColumnDescription.layout("| a_very_long_status_value_name | x |", width: 30)
+        #expect(wide == ["a_very_lo…  x"])
+    }
+}
