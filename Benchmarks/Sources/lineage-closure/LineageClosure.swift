@@ -191,7 +191,8 @@ final class Bench {
         for n in nodes { log("\(n.label): \(n.id), closure \(n.closure) nodes") }
         try coldEngine.catalog.close()
 
-        // 3. The binary's first run on an emptied cache (as after an import). A closure within
+        // 3. The binary's first run on an emptied cache (as any write to the edges leaves it; an
+        //    import or `strata build` then rebuilds it, other writers do not). A closure within
         //    the probe budget is answered from the edge indexes and stores nothing; a bigger one
         //    builds the arrays and stores them.
         var cold: [String: Samples] = [:]
@@ -431,7 +432,8 @@ final class Bench {
             return "p50 \(fmt(c.p50)) ms, max \(fmt(c.max)) ms ("
                 + (storedAfterCold[label] == true ? "built the arrays and stored them" : "answered from the edge indexes; stored nothing") + ")"
         }
-        out("First run of the binary after `lineage_cache` was emptied, as after an import (\(a.coldRuns) runs each): typical "
+        out("First run of the binary after `lineage_cache` was emptied, as a write to the edges leaves it (imports and builds "
+            + "rebuild it before they finish; \(a.coldRuns) runs each): typical "
             + coldNote("typical") + "; deep " + coldNote("deep") + ". Building the arrays in process from a read-only catalog "
             + "(not stored): \(fmt(coldInProcess)) ms."
             + (staticHelp.map { " `--help` of the static build: p50 \(fmt($0.p50)) ms." } ?? ""))
@@ -511,7 +513,7 @@ final class Bench {
         return try DatabaseQueue(path: path, configuration: config)
     }
 
-    /// Empties lineage_cache (as the triggers do after an import), so the next reader rebuilds it.
+    /// Empties lineage_cache (as the triggers do on any write to the edges), so the next reader rebuilds it.
     func clearCache() throws {
         let db = try writer()
         try db.write { try $0.execute(sql: "DELETE FROM lineage_cache") }
