@@ -185,8 +185,10 @@ public final class DagScreen: Screen {
         }
         let up = t.upstream, down = downstream[t.entity.id] ?? []
         if up.isEmpty && down.isEmpty { return "no upstream or downstream tasks" }
-        let half = max(20, width / 2 - 10)
-        let after = up.isEmpty ? "first to run" : "after " + list(up, down.isEmpty ? width - "after ".count : half)
+        // The upstream list gets what the downstream one leaves, and at least half the line.
+        let downWanted = down.isEmpty ? "nothing runs after it".count : " · before ".count + list(down, .max).count
+        let upRoom = max(20, width / 2 - 10, width - " · ".count - downWanted - "after ".count)
+        let after = up.isEmpty ? "first to run" : "after " + list(up, down.isEmpty ? width - "after ".count : upRoom)
         let before = down.isEmpty ? "nothing runs after it" : "before " + list(down, max(20, width - after.count - " · before ".count))
         return after + " · " + before
     }

@@ -150,6 +150,36 @@ import Testing
         #expect(app.screenText.contains("11-21 01:00 02:00"), "\(app.screenText)")
     }
 
+    /// The footer names a task's neighbours; a short downstream list leaves its room to the
+    /// upstream one, so three long upstream names fit on 100 columns (half the line held 39
+    /// characters: "after load_customer_accounts (+2)").
+    @Test func dagFooterNamesUpstreamAndDownstreamTasks() throws {
+        let path = try makeTempDirectory("dag-neighbours") + "/c.sqlite"
+        let catalog = try Catalog(path: path, create: true)
+        try catalog.write { w in
+            try w.upsert(Entity(id: "d", kind: .dag, name: "d"))
+            try w.setDag("d", schedule: nil)
+            for t in ["load_customer_accounts", "load_order_line_items", "load_payment_events", "join", "publish"] {
+                try w.upsert(Entity(id: "d.\(t)", kind: .task, name: t))
+                try w.setTask("d.\(t)", TaskDetail(dagID: "d", taskID: t, operatorName: "BashOperator"))
+            }
+            for from in ["load_customer_accounts", "load_order_line_items", "load_payment_events"] {
+                try w.addEdge(Edge(from: "d.\(from)", to: "d.join", source: .airflow))
+            }
+            try w.addEdge(Edge(from: "d.join", to: "d.publish", source: .airflow))
+            try w.putRun(DagRun(dagID: "d", runID: "r", state: "failed", start: "2026-11-22T01:00:00Z",
+                                tasks: [TaskRun(taskID: "d.join", state: "failed")]))
+        }
+        let app = try makeApp(width: 100, height: 24, catalog: path)
+        app.press(":", "dag d", "enter")
+        #expect(app.screenText.contains("after load_customer_accounts, load_order_line_items, load_payment_events · before publish"),
+                "\(app.screenText)")
+        app.press("G")
+        #expect(app.screenText.contains("after join · nothing runs after it"))
+        app.press("g")
+        #expect(app.screenText.contains("first to run · before join"))
+    }
+
     /// Runs started in the same minute (a failed dbt build and its rerun) are told apart by the
     /// second; the other headers keep their short form.
     @Test func runsOfOneMinuteShowTheirSeconds() {
